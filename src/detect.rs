@@ -1,0 +1,124 @@
+//! Detection: which provider and event a webhook body is, and why.
+//!
+//! Asks each provider of the registry in turn; `--provider` and `--event`
+//! narrow or override the answer. Never names a provider itself.
+
+use crate::providers::{self, Provider};
+use crate::schema;
+use serde_json::Value;
+
+/// What the user forced on the command line.
+#[derive(Default, Clone, Copy)]
+pub struct Overrides<'a> {
+    /// Only this provider is considered (`--provider`).
+    pub provider: Option<&'static dyn Provider>,
+    /// The event, whatever the body says (`--event`).
+    pub event: Option<&'a str>,
+}
+
+/// The provider and event of one body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Detection {
+    /// The provider's name (`salla`).
+    pub provider: &'static str,
+    /// The event (`order.created`).
+    pub event: String,
+    /// The bundled schema for the event (`salla/order.created`), if any.
+    pub schema: Option<String>,
+    /// The evidence that decided.
+    pub detected_by: String,
+    /// Something to know about the detection.
+    pub note: Option<String>,
+}
+
+impl Detection {
+    /// The schema file below `schemas/`, if the event has one.
+    pub fn schema_path(&self) -> Option<String> {
+        self.schema.as_ref().map(|s| format!("{s}.schema.json"))
+    }
+}
+
+/// Detects the provider and event of `body`, or `None` when no provider
+/// recognises it (and none was forced).
+pub fn detect(body: &Value, overrides: Overrides<'_>) -> Option<Detection> {
+    let found = match overrides.provider {
+        Some(provider) => provider.recognise(body).map(|clue| (provider, clue)),
+        None => providers::REGISTRY
+            .iter()
+            .find_map(|p| p.recognise(body).map(|clue| (*p, clue))),
+    };
+    let (provider, mut event, mut detected_by, note) = match (found, overrides.provider) {
+        (Some((provider, clue)), _) => (provider, clue.event, clue.detected_by, clue.note),
+        (None, Some(provider)) if overrides.event.is_some() => {
+            (provider, String::new(), "--provider".to_string(), None)
+        }
+        (None, _) => return None,
+    };
+    if overrides.provider.is_some() && detected_by != "--provider" {
+        detected_by = format!("--provider; {detected_by}");
+    }
+    if let Some(forced) = overrides.event {
+        event = forced.to_string();
+        detected_by = format!("--event; {detected_by}");
+    }
+    let schema = provider
+        .events()
+        .contains(&event.as_str())
+        .then(|| format!("{}/{event}", provider.name()))
+        .filter(|s| schema::file(&format!("{s}.schema.json")).is_some());
+    Some(Detection {
+        provider: provider.name(),
+        event,
+        schema,
+        detected_by,
+        note,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn unknown_bodies_are_not_detected() {
+        assert_eq!(
+            detect(&json!({"hello": "world"}), Overrides::default()),
+            None
+        );
+        assert_eq!(detect(&json!(42), Overrides::default()), None);
+    }
+
+    #[test]
+    fn events_without_schema_keep_provider_and_event() {
+        let body = json!({"eventName": "shippingrates.fetch", "mode": "Live", "content": {}});
+        let d = detect(&body, Overrides::default());
+        assert_eq!(
+            d.as_ref().map(|d| (d.provider, d.event.as_str())),
+            Some(("snipcart", "shippingrates.fetch"))
+        );
+        assert_eq!(d.and_then(|d| d.schema), None);
+    }
+
+    #[test]
+    fn overrides_force_provider_and_event() {
+        let forced = Overrides {
+            provider: providers::find("salla"),
+            event: Some("order.created"),
+        };
+        let d = detect(&json!({"hello": "world"}), forced);
+        assert_eq!(
+            d.as_ref().map(|d| d.schema.as_deref()),
+            Some(Some("salla/order.created"))
+        );
+        assert_eq!(
+            d.map(|d| d.detected_by),
+            Some("--event; --provider".to_string())
+        );
+        let only_provider = Overrides {
+            provider: providers::find("salla"),
+            event: None,
+        };
+        assert_eq!(detect(&json!({"hello": "world"}), only_provider), None);
+    }
+}

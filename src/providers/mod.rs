@@ -1,0 +1,96 @@
+//! The provider registry: everything `whi` knows about one provider lives in
+//! its own module here; generic code reaches providers only through
+//! [`Provider`] and [`REGISTRY`].
+//!
+//! Adding a provider means one new module, its schemas and samples, and one
+//! line in [`REGISTRY`]. Nothing in this module prints.
+
+pub mod logitrail;
+pub mod ongoing;
+pub mod salla;
+pub mod snipcart;
+
+use serde_json::{Map, Value};
+
+/// What a provider's recogniser concluded about one webhook body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Clue {
+    /// The event, as the provider names it (`order.created`).
+    pub event: String,
+    /// The keys and values that decided, for the user (`event = "order.created", merchant, data`).
+    pub detected_by: String,
+    /// Something the user should know about the detection, e.g. that the
+    /// event had to be guessed.
+    pub note: Option<String>,
+}
+
+/// One webhook provider.
+pub trait Provider: Sync {
+    /// Lower-case identifier used in schema paths and on the command line (`salla`).
+    fn name(&self) -> &'static str;
+    /// Display name (`Salla`).
+    fn title(&self) -> &'static str;
+    /// Where the provider documents its order webhooks.
+    fn docs_url(&self) -> &'static str;
+    /// The events with a bundled schema at `schemas/<name>/<event>.schema.json`.
+    fn events(&self) -> &'static [&'static str];
+    /// Recognises a webhook body of this provider, or says nothing.
+    fn recognise(&self, body: &Value) -> Option<Clue>;
+}
+
+/// Every provider `whi` knows, in detection order.
+pub static REGISTRY: &[&dyn Provider] = &[
+    &salla::Salla,
+    &snipcart::Snipcart,
+    &ongoing::Ongoing,
+    &logitrail::Logitrail,
+];
+
+/// Looks a provider up by its [`Provider::name`], case-insensitively.
+pub fn find(name: &str) -> Option<&'static dyn Provider> {
+    REGISTRY
+        .iter()
+        .copied()
+        .find(|p| p.name().eq_ignore_ascii_case(name))
+}
+
+/// The object's keys that are present, joined for a `detected_by` text.
+pub(crate) fn keys_present(object: &Map<String, Value>, keys: &[&str]) -> String {
+    keys.iter()
+        .filter(|k| object.contains_key(**k))
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The string value of `key`, if it is a string.
+pub(crate) fn str_field<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
+    object.get(key).and_then(Value::as_str)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_lower_case_and_findable() {
+        for p in REGISTRY {
+            assert_eq!(p.name(), p.name().to_ascii_lowercase());
+            assert_eq!(
+                find(&p.name().to_uppercase()).map(|f| f.name()),
+                Some(p.name())
+            );
+        }
+        assert!(find("stripe").is_none());
+    }
+
+    #[test]
+    fn event_counts_match_the_documentation() {
+        let count = |n: &str| find(n).map(|p| p.events().len());
+        assert_eq!(count("logitrail"), Some(2));
+        assert_eq!(count("salla"), Some(18));
+        assert_eq!(count("snipcart"), Some(6));
+        // three triggers plus the generic `order` used when the trigger cannot be told
+        assert_eq!(count("ongoing"), Some(4));
+    }
+}

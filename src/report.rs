@@ -1,0 +1,228 @@
+//! Reports: the outcome of checking one payload, as the serialisable record
+//! every output format renders, and the tally that decides the exit code.
+//!
+//! `check` runs detection and validation for one parsed input. The record's
+//! fields are a documented interface (README, "JSON output").
+
+use crate::detect::{self, Overrides};
+use crate::payload::{Parsed, Payload, SyntaxError};
+use crate::validate::{self, Problem, Verdict};
+use serde::Serialize;
+
+/// What became of one payload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Detected and matches its schema.
+    Valid,
+    /// Detected and violates its schema.
+    Invalid,
+    /// Not JSON.
+    Unparseable,
+    /// JSON, but no provider's webhook.
+    Unrecognised,
+    /// A known provider's event for which no schema is bundled.
+    Unchecked,
+}
+
+impl Status {
+    /// Whether this outcome makes the run fail (exit 1).
+    pub fn is_failure(self) -> bool {
+        matches!(
+            self,
+            Status::Invalid | Status::Unparseable | Status::Unrecognised
+        )
+    }
+}
+
+/// The result for one payload.
+#[derive(Debug, Clone, Serialize)]
+pub struct Record {
+    /// `path`, `path#/N` for a batch element, `-` for stdin.
+    pub source: String,
+    /// Detected provider, null when unknown.
+    pub provider: Option<&'static str>,
+    /// Detected event, null when unknown.
+    pub event: Option<String>,
+    /// The bundled schema used (`salla/order.created`), null when none.
+    pub schema: Option<String>,
+    /// True when valid, false when invalid, unparseable or unrecognised,
+    /// null when no schema could check it.
+    pub valid: Option<bool>,
+    /// The outcome in one word.
+    pub status: Status,
+    /// The evidence detection went by.
+    pub detected_by: Option<String>,
+    /// A remark about the detection or the missing schema.
+    pub note: Option<String>,
+    /// Schema violations, syntax error or recognition failure.
+    pub errors: Vec<Problem>,
+    /// Deprecated fields and unusual values.
+    pub warnings: Vec<Problem>,
+}
+
+/// Checks one parsed input.
+pub fn check(parsed: &Parsed, overrides: Overrides<'_>) -> Record {
+    match parsed {
+        Parsed::Syntax(err) => unparseable(err),
+        Parsed::Payload(payload) => check_payload(payload, overrides),
+    }
+}
+
+fn unparseable(err: &SyntaxError) -> Record {
+    let problem = Problem::at(
+        "",
+        "syntax",
+        format!("not valid JSON: {}", err.message),
+        Some(err.position),
+    );
+    Record {
+        source: err.source.clone(),
+        provider: None,
+        event: None,
+        schema: None,
+        valid: Some(false),
+        status: Status::Unparseable,
+        detected_by: None,
+        note: None,
+        errors: vec![problem],
+        warnings: Vec::new(),
+    }
+}
+
+fn check_payload(payload: &Payload, overrides: Overrides<'_>) -> Record {
+    let Some(detection) = detect::detect(&payload.value, overrides) else {
+        return unrecognised(payload, overrides);
+    };
+    let mut record = Record {
+        source: payload.source.clone(),
+        provider: Some(detection.provider),
+        event: Some(detection.event.clone()),
+        schema: detection.schema.clone(),
+        valid: None,
+        status: Status::Unchecked,
+        detected_by: Some(detection.detected_by.clone()),
+        note: detection.note.clone(),
+        errors: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let Some(path) = detection.schema_path() else {
+        record.note = Some(format!(
+            "no schema is bundled for {}/{}: not validated",
+            detection.provider, detection.event
+        ));
+        return record;
+    };
+    let verdict = validate::validate(payload, &path).unwrap_or_else(|broken| Verdict {
+        errors: vec![Problem::at(
+            "",
+            "schema",
+            format!("bundled schema is broken: {broken}"),
+            None,
+        )],
+        warnings: Vec::new(),
+    });
+    record.valid = Some(verdict.errors.is_empty());
+    record.status = if verdict.errors.is_empty() {
+        Status::Valid
+    } else {
+        Status::Invalid
+    };
+    record.errors = verdict.errors;
+    record.warnings = verdict.warnings;
+    record
+}
+
+fn unrecognised(payload: &Payload, overrides: Overrides<'_>) -> Record {
+    let message = match overrides.provider {
+        Some(p) => format!(
+            "does not look like a {} webhook; pass --event to validate it as one",
+            p.title()
+        ),
+        None => format!("not a recognised webhook: {}", shape(&payload.value)),
+    };
+    Record {
+        source: payload.source.clone(),
+        provider: overrides.provider.map(|p| p.name()),
+        event: None,
+        schema: None,
+        valid: Some(false),
+        status: Status::Unrecognised,
+        detected_by: None,
+        note: None,
+        errors: vec![Problem::at(
+            "",
+            "unrecognised",
+            message,
+            payload.position(""),
+        )],
+        warnings: Vec::new(),
+    }
+}
+
+/// A few words on what the body is, for the unrecognised message.
+fn shape(value: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) if map.is_empty() => "an empty object".into(),
+        Value::Object(map) => {
+            let keys: Vec<&str> = map.keys().take(5).map(String::as_str).collect();
+            let more = if map.len() > 5 { ", ..." } else { "" };
+            format!(
+                "no provider uses an object with keys {}{more}",
+                keys.join(", ")
+            )
+        }
+        Value::Array(items) if items.is_empty() => "an empty array".into(),
+        Value::Array(_) => "an array that is not a list of webhook objects".into(),
+        Value::Null => "null, where a JSON object was expected".into(),
+        Value::Bool(_) | Value::Number(_) | Value::String(_) => {
+            "a single JSON value, where a JSON object was expected".into()
+        }
+    }
+}
+
+/// Counts of outcomes over a run.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    /// Payloads reported.
+    pub payloads: usize,
+    /// Valid payloads.
+    pub valid: usize,
+    /// Invalid payloads.
+    pub invalid: usize,
+    /// Inputs that were not JSON.
+    pub unparseable: usize,
+    /// Payloads no provider recognised.
+    pub unrecognised: usize,
+    /// Payloads without a bundled schema.
+    pub unchecked: usize,
+    /// Inputs that could not be read at all.
+    pub input_errors: usize,
+}
+
+impl Tally {
+    /// Counts one record.
+    pub fn add(&mut self, record: &Record) {
+        self.payloads += 1;
+        match record.status {
+            Status::Valid => self.valid += 1,
+            Status::Invalid => self.invalid += 1,
+            Status::Unparseable => self.unparseable += 1,
+            Status::Unrecognised => self.unrecognised += 1,
+            Status::Unchecked => self.unchecked += 1,
+        }
+    }
+
+    /// The exit code: 2 if an input could not be read, 1 if a payload
+    /// failed, else 0. The worst outcome wins.
+    pub fn exit_code(&self) -> u8 {
+        if self.input_errors > 0 {
+            2
+        } else if self.invalid + self.unparseable + self.unrecognised > 0 {
+            1
+        } else {
+            0
+        }
+    }
+}

@@ -1,0 +1,161 @@
+//! The bundled schema catalog: the files under `schemas/`, embedded at build
+//! time, and their validators, compiled lazily, once per run, only for the
+//! schemas a run needs.
+//!
+//! Relative `$ref`s between sibling files resolve through an in-memory
+//! retriever, so nothing is read from disk or network. Two extension
+//! keywords turn into warnings rather than errors: `deprecated: true` and
+//! `x-whi-known-values` (see `schemas/README.md`).
+
+use jsonschema::{Keyword, ValidationError, Validator, paths::Location};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::{LazyLock, OnceLock};
+
+include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+
+/// The keywords whose failures are warnings.
+pub const WARNING_KEYWORDS: &[&str] = &["deprecated", KNOWN_VALUES];
+
+/// Lists values a field usually has, without forbidding others.
+pub const KNOWN_VALUES: &str = "x-whi-known-values";
+
+/// URI prefix the embedded files are served under.
+const BASE: &str = "whi:///schemas/";
+
+/// The contents of an embedded schema file by its path below `schemas/`.
+pub fn file(path: &str) -> Option<&'static str> {
+    SCHEMA_FILES
+        .iter()
+        .find(|(p, _)| *p == path)
+        .map(|(_, text)| *text)
+}
+
+/// Every embedded schema file as `(path below schemas/, contents)`.
+pub fn files() -> &'static [(&'static str, &'static str)] {
+    SCHEMA_FILES
+}
+
+/// Every embedded sample as `(path below samples/, contents)`.
+pub fn samples() -> &'static [(&'static str, &'static str)] {
+    SAMPLE_FILES
+}
+
+/// The schema file of a provider's event.
+pub fn path_of(provider: &str, event: &str) -> String {
+    format!("{provider}/{event}.schema.json")
+}
+
+type Compiled = Result<Validator, String>;
+
+static CACHE: LazyLock<HashMap<&'static str, OnceLock<Compiled>>> = LazyLock::new(|| {
+    SCHEMA_FILES
+        .iter()
+        .map(|(path, _)| (*path, OnceLock::new()))
+        .collect()
+});
+
+/// The compiled validator of a schema file, compiling it on first use.
+/// An error means the bundled schema itself is broken.
+pub fn validator(path: &str) -> Result<&'static Validator, String> {
+    let (key, text) = SCHEMA_FILES
+        .iter()
+        .find(|(p, _)| *p == path)
+        .ok_or_else(|| format!("no bundled schema {path}"))?;
+    let slot = CACHE
+        .get(key)
+        .ok_or_else(|| format!("no bundled schema {path}"))?;
+    slot.get_or_init(|| compile(key, text))
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+fn compile(path: &str, text: &str) -> Compiled {
+    let schema: Value = serde_json::from_str(text).map_err(|e| format!("schemas/{path}: {e}"))?;
+    jsonschema::options()
+        .with_base_uri(format!("{BASE}{path}"))
+        .with_retriever(Embedded)
+        .should_validate_formats(true)
+        .with_keyword(KNOWN_VALUES, |_, value: &Value, _: Location| {
+            Ok(Box::new(Known(
+                value.as_array().cloned().unwrap_or_default(),
+            )))
+        })
+        .with_keyword("deprecated", |parent, value: &Value, _: Location| {
+            let description = parent.get("description").and_then(Value::as_str);
+            Ok(Box::new(Deprecated {
+                active: value == &Value::Bool(true),
+                description: description.map(str::to_string),
+            }))
+        })
+        .build(&schema)
+        .map_err(|e| format!("schemas/{path}: {e}"))
+}
+
+/// Serves sibling schema files from the embedded table.
+struct Embedded;
+
+impl jsonschema::Retrieve for Embedded {
+    fn retrieve(
+        &self,
+        uri: &jsonschema::Uri<String>,
+    ) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
+        let path = uri.as_str().strip_prefix(BASE).unwrap_or(uri.as_str());
+        let path = path.split('#').next().unwrap_or(path);
+        let text = file(path).ok_or_else(|| format!("{} is not a bundled schema", uri.as_str()))?;
+        Ok(serde_json::from_str(text)?)
+    }
+}
+
+/// `x-whi-known-values`: fails (as a warning) on a value outside the list.
+struct Known(Vec<Value>);
+
+impl<'i> Keyword<'i> for Known {
+    fn validate(&self, instance: &'i Value) -> Result<(), ValidationError<'i>> {
+        if self.is_valid(instance) {
+            return Ok(());
+        }
+        let known: Vec<String> = self.0.iter().map(Value::to_string).collect();
+        Err(ValidationError::custom(format!(
+            "{instance} is not one of the usual values ({}); fine if it is a custom value of this account",
+            known.join(", ")
+        )))
+    }
+
+    fn is_valid(&self, instance: &'i Value) -> bool {
+        self.0.is_empty() || self.0.contains(instance)
+    }
+}
+
+/// `deprecated: true`: fails (as a warning) whenever the field is present,
+/// quoting the field's description, which names its replacement.
+struct Deprecated {
+    active: bool,
+    description: Option<String>,
+}
+
+impl<'i> Keyword<'i> for Deprecated {
+    fn validate(&self, _: &'i Value) -> Result<(), ValidationError<'i>> {
+        match (&self.active, &self.description) {
+            (false, _) => Ok(()),
+            (true, Some(description)) => Err(ValidationError::custom(format!(
+                "deprecated field: {description}"
+            ))),
+            (true, None) => Err(ValidationError::custom("deprecated field")),
+        }
+    }
+
+    fn is_valid(&self, _: &'i Value) -> bool {
+        !self.active
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_schema_is_an_error_not_a_panic() {
+        assert!(validator("nope/nothing.schema.json").is_err());
+    }
+}

@@ -1,0 +1,133 @@
+//! Settings: the command line resolved once into the decisions a run needs
+//! (colour, format, inputs, detection overrides), checked up front so that
+//! bad flags fail before any input is read.
+
+use crate::cli::{ColorChoice, Format, ValidateArgs};
+use crate::providers::{self, Provider};
+use anyhow::{Result, bail};
+
+/// What the environment says about colour.
+#[derive(Debug, Clone, Default)]
+pub struct Terminal {
+    /// Whether stdout is a terminal.
+    pub stdout_is_tty: bool,
+    /// Whether stdin is a terminal.
+    pub stdin_is_tty: bool,
+    /// `NO_COLOR`, if set.
+    pub no_color: Option<String>,
+    /// `TERM`, if set.
+    pub term: Option<String>,
+}
+
+/// The resolved settings of `whi validate`.
+pub struct Settings {
+    /// Whether to colour human output.
+    pub color: bool,
+    /// The output format.
+    pub format: Format,
+    /// The inputs, `-` meaning stdin.
+    pub inputs: Vec<String>,
+    /// Forced provider.
+    pub provider: Option<&'static dyn Provider>,
+    /// Forced event.
+    pub event: Option<String>,
+    /// Show detection evidence for every payload.
+    pub verbose: bool,
+}
+
+/// Decides colour as STYLE.md says: `auto` = stdout is a terminal, NO_COLOR
+/// unset or empty, TERM not `dumb`. Machine formats are never coloured.
+pub fn use_color(choice: ColorChoice, format: Format, term: &Terminal) -> bool {
+    if format != Format::Human {
+        return false;
+    }
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            term.stdout_is_tty
+                && term.no_color.as_deref().is_none_or(str::is_empty)
+                && term.term.as_deref() != Some("dumb")
+        }
+    }
+}
+
+impl Settings {
+    /// Resolves `whi validate`'s arguments.
+    pub fn for_validate(
+        args: ValidateArgs,
+        color: ColorChoice,
+        term: &Terminal,
+    ) -> Result<Settings> {
+        let provider = match &args.provider {
+            Some(name) => Some(providers::find(name).ok_or_else(|| {
+                let known: Vec<&str> = providers::REGISTRY.iter().map(|p| p.name()).collect();
+                anyhow::anyhow!(
+                    "unknown provider {name:?}: expected one of {}",
+                    known.join(", ")
+                )
+            })?),
+            None => None,
+        };
+        if let (Some(p), Some(event)) = (provider, &args.event)
+            && !p.events().contains(&event.as_str())
+        {
+            bail!(
+                "{} has no bundled schema for event {event:?}: expected one of {}",
+                p.name(),
+                p.events().join(", ")
+            );
+        }
+        let mut inputs = args.inputs;
+        if inputs.is_empty() {
+            if term.stdin_is_tty {
+                bail!(
+                    "no input: give files, directories or globs, or pipe a payload into stdin (see whi validate --help)"
+                );
+            }
+            inputs.push("-".into());
+        }
+        Ok(Settings {
+            color: use_color(color, args.format, term),
+            format: args.format,
+            inputs,
+            provider,
+            event: args.event,
+            verbose: args.verbose,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tty(no_color: Option<&str>, term: Option<&str>) -> Terminal {
+        Terminal {
+            stdout_is_tty: true,
+            stdin_is_tty: true,
+            no_color: no_color.map(str::to_string),
+            term: term.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn auto_colour_follows_the_conventions() {
+        let auto = |t: &Terminal| use_color(ColorChoice::Auto, Format::Human, t);
+        assert!(auto(&tty(None, Some("xterm"))));
+        assert!(auto(&tty(Some(""), None)));
+        assert!(!auto(&tty(Some("1"), None)));
+        assert!(!auto(&tty(None, Some("dumb"))));
+        assert!(!auto(&Terminal::default()));
+        assert!(use_color(
+            ColorChoice::Always,
+            Format::Human,
+            &Terminal::default()
+        ));
+        assert!(!use_color(
+            ColorChoice::Always,
+            Format::Json,
+            &tty(None, None)
+        ));
+    }
+}

@@ -1,0 +1,112 @@
+//! Validation: checks one payload against its bundled schema and returns
+//! every problem, each with its JSON pointer, the schema keyword, a plain
+//! message and the line and column of the offending value in the input.
+//!
+//! Failures of the warning keywords (deprecated fields, unusual values of
+//! fields merchants customise) become warnings. Positions are computed only
+//! for payloads that have something to report. Nothing here prints.
+
+use crate::locate::Position;
+use crate::payload::Payload;
+use crate::schema;
+use jsonschema::Validator;
+use serde::Serialize;
+
+/// One problem found in a payload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// JSON pointer of the offending value inside the payload (`/data/id`).
+    pub pointer: String,
+    /// The JSON Schema keyword that failed (`type`, `required`, ...), or
+    /// `syntax` / `unrecognised` for inputs that could not be checked.
+    pub keyword: String,
+    /// What is wrong, in plain words.
+    pub message: String,
+    /// Line of the offending value in the input, when it can be located.
+    pub line: Option<usize>,
+    /// Column (in characters) of the offending value in the input.
+    pub column: Option<usize>,
+}
+
+impl Problem {
+    /// A problem at a known position.
+    pub fn at(pointer: &str, keyword: &str, message: String, position: Option<Position>) -> Self {
+        Problem {
+            pointer: pointer.to_string(),
+            keyword: keyword.to_string(),
+            message,
+            line: position.map(|p| p.line),
+            column: position.map(|p| p.column),
+        }
+    }
+}
+
+/// Errors and warnings of one payload.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+pub struct Verdict {
+    /// Violations of the schema: the payload is invalid when there is one.
+    pub errors: Vec<Problem>,
+    /// Things worth knowing that do not make the payload invalid.
+    pub warnings: Vec<Problem>,
+}
+
+/// Validates `payload` against the schema file `schema_path`.
+pub fn validate(payload: &Payload, schema_path: &str) -> Result<Verdict, String> {
+    let validator = schema::validator(schema_path)?;
+    Ok(check(payload, validator))
+}
+
+fn check(payload: &Payload, validator: &Validator) -> Verdict {
+    let mut verdict = Verdict::default();
+    for error in validator.iter_errors(&payload.value) {
+        let keyword = error.kind().keyword().to_string();
+        let pointer = error.instance_path().to_string();
+        let message = error.to_string();
+        let problem = Problem::at(&pointer, &keyword, message, payload.position(&pointer));
+        if schema::WARNING_KEYWORDS.contains(&keyword.as_str()) {
+            verdict.warnings.push(problem);
+        } else {
+            verdict.errors.push(problem);
+        }
+    }
+    // A `required` error points at the object; several problems at one
+    // place keep the validator's order.
+    verdict.errors.sort_by_key(|p| (p.line, p.column));
+    verdict.warnings.sort_by_key(|p| (p.line, p.column));
+    verdict
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::Source;
+    use crate::payload::{Parsed, parse};
+
+    fn payload(text: &str) -> Payload {
+        match parse(Source {
+            name: "t".into(),
+            bytes: text.as_bytes().to_vec(),
+        })
+        .into_iter()
+        .next()
+        {
+            Some(Parsed::Payload(p)) => p,
+            other => panic!("not a payload: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn errors_carry_pointer_keyword_and_position() {
+        let text = "{\n  \"eventName\": \"order.refund.created\",\n  \"mode\": \"Live\",\n  \"createdOn\": \"2024-01-01T00:00:00Z\",\n  \"content\": {\"orderToken\": 7}\n}";
+        let verdict = validate(&payload(text), "snipcart/order.refund.created.schema.json");
+        let verdict = verdict.unwrap_or_default();
+        let token = verdict
+            .errors
+            .iter()
+            .find(|e| e.pointer == "/content/orderToken");
+        assert_eq!(
+            token.map(|e| (e.keyword.as_str(), e.line, e.column)),
+            Some(("type", Some(5), Some(29)))
+        );
+    }
+}
