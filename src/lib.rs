@@ -15,4 +15,6 @@ pub mod render;
 pub mod report;
 pub mod schema;
 pub mod settings;
+pub mod summary;
+pub mod timestamp;
 pub mod validate;

@@ -196,7 +196,7 @@ mod tests {
         assert_eq!(at(DOC, ""), Some((1, 1)));
         assert_eq!(at(DOC, "/a"), Some((2, 8)));
         assert_eq!(at(DOC, "/a/b/0"), Some((2, 15)));
-        assert_eq!(at(DOC, "/a/b/1/c"), Some((2, 26)));
+        assert_eq!(at(DOC, "/a/b/1/c"), Some((2, 25)));
         assert_eq!(at(DOC, "/a~1b"), Some((3, 10)));
         assert_eq!(at(DOC, "/m~0n"), Some((3, 20)));
     }

@@ -136,7 +136,7 @@ fn check_payload(payload: &Payload, overrides: Overrides<'_>) -> Record {
 fn unrecognised(payload: &Payload, overrides: Overrides<'_>) -> Record {
     let message = match overrides.provider {
         Some(p) => format!(
-            "does not look like a {} webhook; pass --event to validate it as one",
+            "does not look like a webhook from {}; pass --event to validate it as one",
             p.title()
         ),
         None => format!("not a recognised webhook: {}", shape(&payload.value)),

@@ -117,7 +117,7 @@ impl<'i> Keyword<'i> for Known {
         }
         let known: Vec<String> = self.0.iter().map(Value::to_string).collect();
         Err(ValidationError::custom(format!(
-            "{instance} is not one of the usual values ({}); fine if it is a custom value of this account",
+            "{instance} is not a usual value ({}); fine if the account customised it",
             known.join(", ")
         )))
     }
@@ -138,6 +138,9 @@ impl<'i> Keyword<'i> for Deprecated {
     fn validate(&self, _: &'i Value) -> Result<(), ValidationError<'i>> {
         match (&self.active, &self.description) {
             (false, _) => Ok(()),
+            (true, Some(description)) if description.to_lowercase().starts_with("deprecated") => {
+                Err(ValidationError::custom(description.clone()))
+            }
             (true, Some(description)) => Err(ValidationError::custom(format!(
                 "deprecated field: {description}"
             ))),

@@ -7,6 +7,7 @@
 //! Facts: `shared/PROVIDERS.md`, docs excerpt `shared/provider-docs/logitrail-order-webhooks.txt`.
 
 use super::{Clue, Provider, keys_present, str_field};
+use crate::summary::{Category, OrderSummary, occurred, text, text_at};
 use serde_json::{Map, Value};
 
 /// The Logitrail provider.
@@ -44,6 +45,18 @@ impl Provider for Logitrail {
             });
         }
         recognise_bare(object)
+    }
+
+    fn summarize(&self, _event: &str, body: &Value) -> OrderSummary {
+        summarize(body)
+    }
+
+    fn delivery_metadata(&self) -> &'static [&'static str] {
+        &["/event_id", "/webhook_id", "/retry_count"]
+    }
+
+    fn delivery_id(&self, body: &Value) -> Option<String> {
+        text(body.get("event_id"))
     }
 }
 
@@ -103,6 +116,39 @@ mod tests {
     }
 
     #[test]
+    fn every_status_maps_to_its_category() {
+        for (status, category) in [
+            ("passive", Category::Pending),
+            ("waiting_products", Category::OnHold),
+            ("confirmed", Category::Processing),
+            ("processed", Category::Shipped),
+            ("cancelled", Category::Cancelled),
+            ("deleted", Category::Cancelled),
+            ("teleported", Category::Unknown),
+        ] {
+            assert_eq!(Logitrail::category(status), category, "{status}");
+        }
+    }
+
+    #[test]
+    fn summarizes_envelopes_and_bare_payloads_alike() {
+        let id = "5499362b1fb35e73548b45af";
+        let bare = json!({"order": {"id": id, "merchants_order": {"id": "KV-1", "time": 1}, "status": "processed"},
+                          "shipment": {"id": id, "carrier_tracking_code": "JJFI1"}});
+        let envelope = json!({"event_type": "order.shipped", "ts": "2016-01-18T08:17:55+00:00", "payload": bare.clone()});
+        let s = summarize(&envelope);
+        assert_eq!(s.order_number.as_deref(), Some("KV-1"));
+        assert_eq!(s.status_category, Some(Category::Shipped));
+        assert_eq!(s.occurred_at.as_deref(), Some("2016-01-18T08:17:55+00:00"));
+        assert_eq!(s.details.first().map(|d| d.value.as_str()), Some("JJFI1"));
+        assert_eq!(
+            s.tracking_number, None,
+            "the carrier code is not the customer's tracking number"
+        );
+        assert_eq!(summarize(&bare).order_id, s.order_id);
+    }
+
+    #[test]
     fn ignores_orders_without_object_id() {
         assert!(
             Logitrail
@@ -111,4 +157,56 @@ mod tests {
         );
         assert!(Logitrail.recognise(&json!({"order": {"id": 5}})).is_none());
     }
+}
+
+impl Logitrail {
+    /// The status-category mapping of `shared/PROVIDERS.md`.
+    pub fn category(status: &str) -> Category {
+        match status {
+            "passive" => Category::Pending,
+            "waiting_products" => Category::OnHold,
+            "confirmed" => Category::Processing,
+            "processed" => Category::Shipped,
+            "cancelled" | "deleted" => Category::Cancelled,
+            _ => Category::Unknown,
+        }
+    }
+}
+
+/// The envelope's `payload`, or the body itself when it is a bare payload.
+fn payload(body: &Value) -> &Value {
+    body.get("payload").unwrap_or(body)
+}
+
+pub(crate) fn summarize(body: &Value) -> OrderSummary {
+    let payload = payload(body);
+    let order = payload.get("order").unwrap_or(&Value::Null);
+    let merchants_order = order.get("merchants_order");
+    let status = text(order.get("status"));
+    let mut summary = OrderSummary {
+        order_id: text(order.get("id")),
+        order_number: text(
+            merchants_order
+                .and_then(|m| m.get("id"))
+                .or(merchants_order),
+        ),
+        status_category: status.as_deref().map(Logitrail::category),
+        status,
+        tracking_number: text(order.get("tracking_code")),
+        tracking_url: text(order.get("tracking_url")),
+        occurred_at: occurred(body.get("ts")),
+        ..OrderSummary::default()
+    };
+    // The docs: "this should not be sent to customer. Use order.tracking_code instead."
+    summary.detail(
+        "carrier_tracking_code",
+        "carrier tracking code (not for customers)",
+        text_at(payload, "/shipment/carrier_tracking_code"),
+    );
+    summary.detail(
+        "shipment_id",
+        "shipment id",
+        text_at(payload, "/shipment/id"),
+    );
+    summary
 }

@@ -10,6 +10,7 @@ pub mod ongoing;
 pub mod salla;
 pub mod snipcart;
 
+use crate::summary::OrderSummary;
 use serde_json::{Map, Value};
 
 /// What a provider's recogniser concluded about one webhook body.
@@ -36,6 +37,19 @@ pub trait Provider: Sync {
     fn events(&self) -> &'static [&'static str];
     /// Recognises a webhook body of this provider, or says nothing.
     fn recognise(&self, body: &Value) -> Option<Clue>;
+    /// Maps a body of `event` into the normalised order summary.
+    fn summarize(&self, event: &str, body: &Value) -> OrderSummary;
+    /// JSON pointers of delivery metadata (event ids, retry counts, webhook
+    /// ids) that `whi diff` leaves out unless `--all`.
+    fn delivery_metadata(&self) -> &'static [&'static str] {
+        &[]
+    }
+    /// What identifies one delivery of one event, when the body says: two
+    /// bodies with the same id are the same event delivered twice.
+    fn delivery_id(&self, body: &Value) -> Option<String> {
+        let _ = body;
+        None
+    }
 }
 
 /// Every provider `whi` knows, in detection order.

@@ -7,6 +7,7 @@
 //! Facts: `shared/PROVIDERS.md`, docs excerpt `shared/provider-docs/ongoing-wms-order-webhooks.txt`.
 
 use super::{Clue, Provider, keys_present, str_field};
+use crate::summary::{Category, OrderSummary, occurred, text, text_at};
 use serde_json::Value;
 
 /// The Ongoing WMS provider.
@@ -70,6 +71,18 @@ impl Provider for Ongoing {
             },
         })
     }
+
+    fn summarize(&self, _event: &str, body: &Value) -> OrderSummary {
+        summarize(body)
+    }
+
+    fn delivery_metadata(&self) -> &'static [&'static str] {
+        &["/webhookOrdersId", "/webhookEventId"]
+    }
+
+    fn delivery_id(&self, body: &Value) -> Option<String> {
+        text(body.get("webhookEventId"))
+    }
 }
 
 /// The trigger a webhook type's name spells, e.g. "Order picked" or
@@ -124,7 +137,111 @@ mod tests {
     }
 
     #[test]
+    fn every_status_range_maps_to_its_category() {
+        for (number, category) in [
+            (100, Category::Pending),
+            (200, Category::Pending),
+            (299, Category::Pending),
+            (300, Category::Processing),
+            (320, Category::Processing),
+            (399, Category::Processing),
+            (400, Category::Picked),
+            (425, Category::Picked),
+            (449, Category::Picked),
+            (450, Category::Shipped),
+            (451, Category::Shipped),
+            (475, Category::Returned),
+            (499, Category::Shipped),
+            (500, Category::Delivered),
+            (999, Category::Delivered),
+            (1000, Category::Cancelled),
+            (1001, Category::Unknown),
+        ] {
+            assert_eq!(Ongoing::category(number), category, "{number}");
+        }
+    }
+
+    #[test]
+    fn tracking_skips_returns() {
+        let body = json!({"orderId": 1, "orderStatus": {"number": 450}, "timestamp": "2023-01-01T12:00:00.0000000",
+            "tracking": [{"waybill": "R1", "isReturn": true}, {"waybill": "W1", "trackingUrl": "https://t/W1", "isReturn": false}]});
+        let s = summarize(&body);
+        assert_eq!(s.tracking_number.as_deref(), Some("W1"));
+        assert_eq!(s.status.as_deref(), Some("450"));
+        assert_eq!(s.occurred_at.as_deref(), Some("2023-01-01T12:00:00"));
+    }
+
+    #[test]
     fn ignores_other_bodies() {
         assert!(Ongoing.recognise(&json!({"orderId": 3})).is_none());
+    }
+}
+
+impl Ongoing {
+    /// The status-category mapping of `shared/PROVIDERS.md` over the
+    /// default status numbers (each warehouse can configure its own).
+    pub fn category(number: i64) -> Category {
+        match number {
+            i64::MIN..=299 => Category::Pending,
+            300..=399 => Category::Processing,
+            400..=449 => Category::Picked,
+            475 => Category::Returned,
+            450..=499 => Category::Shipped,
+            500..=999 => Category::Delivered,
+            1000 => Category::Cancelled,
+            _ => Category::Unknown,
+        }
+    }
+}
+
+pub(crate) fn summarize(body: &Value) -> OrderSummary {
+    let number = body.pointer("/orderStatus/number");
+    let (tracking_number, tracking_url) = tracking(body);
+    let mut summary = OrderSummary {
+        order_id: text(body.get("orderId")),
+        order_number: text(body.get("orderNumber")),
+        status: text(number),
+        status_category: number.map(|n| n.as_i64().map_or(Category::Unknown, Ongoing::category)),
+        tracking_number,
+        tracking_url,
+        occurred_at: occurred(body.get("timestamp")),
+        ..OrderSummary::default()
+    };
+    summary.detail(
+        "status_text",
+        "status text",
+        text_at(body, "/orderStatus/text"),
+    );
+    summary.detail(
+        "goods_owner",
+        "goods owner",
+        text(body.get("goodsOwnerName")),
+    );
+    summary.detail("system", "system", text(body.get("system")));
+    summary
+}
+
+/// The first outgoing (not return) tracking entry, else the first outgoing parcel.
+fn tracking(body: &Value) -> (Option<String>, Option<String>) {
+    let is_true = |v: Option<&Value>| v == Some(&Value::Bool(true));
+    let entries = body.get("tracking").and_then(Value::as_array);
+    if let Some(t) = entries
+        .into_iter()
+        .flatten()
+        .find(|t| !is_true(t.get("isReturn")))
+    {
+        return (text(t.get("waybill")), text(t.get("trackingUrl")));
+    }
+    let parcels = body.get("parcels").and_then(Value::as_array);
+    match parcels
+        .into_iter()
+        .flatten()
+        .find(|p| !is_true(p.get("isReturnParcel")))
+    {
+        Some(p) => (
+            text(p.get("parcelNumber")),
+            text_at(p, "/tracking/trackingUrl"),
+        ),
+        None => (None, None),
     }
 }

@@ -5,6 +5,7 @@
 //! Facts: `shared/PROVIDERS.md`, docs excerpt `shared/provider-docs/snipcart-order-webhooks.fr.txt`.
 
 use super::{Clue, Provider, keys_present, str_field};
+use crate::summary::{Category, OrderSummary, currency, occurred, text, text_at};
 use serde_json::Value;
 
 /// The Snipcart provider.
@@ -50,6 +51,10 @@ impl Provider for Snipcart {
             note: None,
         })
     }
+
+    fn summarize(&self, event: &str, body: &Value) -> OrderSummary {
+        summarize(event, body)
+    }
 }
 
 #[cfg(test)]
@@ -67,6 +72,51 @@ mod tests {
     }
 
     #[test]
+    fn every_status_maps_to_its_category() {
+        for (status, category) in [
+            ("InProgress", Category::Pending),
+            ("Pending", Category::Pending),
+            ("Disputed", Category::OnHold),
+            ("Processed", Category::Processing),
+            ("Dispatched", Category::Shipped),
+            ("Shipped", Category::Shipped),
+            ("Delivered", Category::Delivered),
+            ("Cancelled", Category::Cancelled),
+            ("Lost", Category::Unknown),
+        ] {
+            assert_eq!(Snipcart::category(status), category, "{status}");
+        }
+    }
+
+    #[test]
+    fn changes_take_to_as_current_and_from_as_previous() {
+        let body = json!({"eventName": "order.status.changed", "from": "Processed", "to": "Shipped",
+                          "createdOn": "2017-10-04T19:43:54.6329769Z",
+                          "content": {"token": "t", "status": "Processed", "currency": "cad", "finalGrandTotal": 0}});
+        let mut body = body;
+        body["content"]["finalGrandTotal"] = serde_json::from_str("330.00").unwrap_or_default();
+        let s = summarize("order.status.changed", &body);
+        assert_eq!(
+            (s.status.as_deref(), s.previous_status.as_deref()),
+            (Some("Shipped"), Some("Processed"))
+        );
+        assert_eq!(
+            (s.total_amount.as_deref(), s.currency.as_deref()),
+            (Some("330.00"), Some("CAD"))
+        );
+        let pay =
+            json!({"from": "Authorized", "to": "Paid", "content": {"paymentStatus": "Authorized"}});
+        let s = summarize("order.paymentStatus.changed", &pay);
+        assert_eq!(
+            (
+                s.payment_status.as_deref(),
+                s.previous_payment_status.as_deref()
+            ),
+            (Some("Paid"), Some("Authorized"))
+        );
+    }
+
+    #[test]
     fn needs_content() {
         assert!(
             Snipcart
@@ -74,4 +124,109 @@ mod tests {
                 .is_none()
         );
     }
+}
+
+impl Snipcart {
+    /// The status-category mapping of `shared/PROVIDERS.md`.
+    pub fn category(status: &str) -> Category {
+        match status {
+            "InProgress" | "Pending" => Category::Pending,
+            "Disputed" => Category::OnHold,
+            "Processed" => Category::Processing,
+            "Dispatched" | "Shipped" => Category::Shipped,
+            "Delivered" => Category::Delivered,
+            "Cancelled" => Category::Cancelled,
+            _ => Category::Unknown,
+        }
+    }
+}
+
+pub(crate) fn summarize(event: &str, body: &Value) -> OrderSummary {
+    let content = body.get("content").unwrap_or(&Value::Null);
+    let mut status = text(content.get("status"));
+    let mut previous_status = None;
+    let mut payment_status = text(content.get("paymentStatus"));
+    let mut previous_payment_status = None;
+    match event {
+        "order.status.changed" => {
+            status = text(body.get("to")).or(status);
+            previous_status = text(body.get("from"));
+        }
+        "order.paymentStatus.changed" => {
+            payment_status = text(body.get("to")).or(payment_status);
+            previous_payment_status = text(body.get("from"));
+        }
+        _ => {}
+    }
+    let (tracking_number, tracking_url) = if event == "order.trackingNumber.changed" {
+        (
+            text(body.get("trackingNumber")),
+            text(body.get("trackingUrl")),
+        )
+    } else {
+        (
+            text(content.get("trackingNumber")),
+            text(content.get("trackingUrl")),
+        )
+    };
+    let is_order = !matches!(event, "order.refund.created" | "order.notification.created");
+    let mut summary = OrderSummary {
+        order_id: text(content.get("token")).or_else(|| text(content.get("orderToken"))),
+        order_number: text(content.get("invoiceNumber")),
+        status_category: status.as_deref().map(Snipcart::category),
+        status,
+        previous_status,
+        payment_status,
+        previous_payment_status,
+        tracking_number,
+        tracking_url,
+        total_amount: text(content.get("finalGrandTotal"))
+            .or_else(|| text(content.get("grandTotal"))),
+        currency: currency(text(content.get("currency"))),
+        customer_name: text_at(content, "/billingAddress/fullName")
+            .or_else(|| text(content.get("billingAddressName")))
+            .or_else(|| text_at(content, "/user/billingAddress/fullName")),
+        customer_email: text(content.get("email")).or_else(|| text_at(content, "/user/email")),
+        items_count: is_order
+            .then(|| {
+                content
+                    .get("items")
+                    .and_then(Value::as_array)
+                    .map(|i| i.len() as u64)
+            })
+            .flatten(),
+        occurred_at: occurred(body.get("createdOn")),
+        ..OrderSummary::default()
+    };
+    summary.detail("mode", "mode", text(body.get("mode")));
+    if event == "order.refund.created" {
+        summary.detail(
+            "refund_amount",
+            "refund amount",
+            text(content.get("amount")),
+        );
+        summary.detail(
+            "refund_comment",
+            "refund comment",
+            text(content.get("comment")),
+        );
+    }
+    if event == "order.notification.created" {
+        summary.detail(
+            "notification_type",
+            "notification type",
+            text(content.get("notificationType")),
+        );
+        summary.detail(
+            "notification_subject",
+            "subject",
+            text(content.get("subject")),
+        );
+        summary.detail(
+            "notification_message",
+            "message",
+            text(content.get("message")),
+        );
+    }
+    summary
 }

@@ -40,16 +40,15 @@ impl<'a> Human<'a> {
             _ => "-".to_string(),
         };
         let pointer = if problem.pointer.is_empty() {
-            "/"
+            String::new()
         } else {
-            &problem.pointer
+            format!("{}: ", problem.pointer.style(self.palette.strong))
         };
         writeln!(
             self.out,
-            "  {:<7} {} {} {} {}",
+            "  {:<7} {} {pointer}{} {}",
             at.style(self.palette.dim),
             label.style(style),
-            pointer.style(self.palette.strong),
             problem.message,
             format!("[{}]", problem.keyword).style(self.palette.dim),
         )
@@ -79,9 +78,9 @@ impl Render for Human<'_> {
     fn record(&mut self, record: &Record) -> io::Result<()> {
         let (word, style) = verdict(record.status, &self.palette);
         let kind = match (record.provider, &record.event) {
-            (Some(p), Some(e)) => format!("{p}/{e}"),
-            (Some(p), None) => p.to_string(),
-            _ => "?".to_string(),
+            (Some(p), Some(e)) => format!("{p}/{e} "),
+            (Some(p), None) => format!("{p} "),
+            _ => String::new(),
         };
         let mut counts = Vec::new();
         if !record.errors.is_empty() && record.status == Status::Invalid {
@@ -97,7 +96,7 @@ impl Render for Human<'_> {
         };
         writeln!(
             self.out,
-            "{}: {} {}{}",
+            "{}: {}{}{}",
             record.source.style(self.palette.strong),
             kind,
             word.style(style),
