@@ -9,7 +9,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use whi::detect::Overrides;
 use whi::input::Source;
-use whi::payload::{self, Parsed};
+use whi::payload;
 use whi::providers::REGISTRY;
 use whi::report::{self, Record, Status};
 use whi::schema;

@@ -86,6 +86,58 @@ fn is_object_id(id: &str) -> bool {
     id.len() == 24 && id.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
+impl Logitrail {
+    /// The status-category mapping of `shared/PROVIDERS.md`.
+    pub fn category(status: &str) -> Category {
+        match status {
+            "passive" => Category::Pending,
+            "waiting_products" => Category::OnHold,
+            "confirmed" => Category::Processing,
+            "processed" => Category::Shipped,
+            "cancelled" | "deleted" => Category::Cancelled,
+            _ => Category::Unknown,
+        }
+    }
+}
+
+/// The envelope's `payload`, or the body itself when it is a bare payload.
+fn payload(body: &Value) -> &Value {
+    body.get("payload").unwrap_or(body)
+}
+
+pub(crate) fn summarize(body: &Value) -> OrderSummary {
+    let payload = payload(body);
+    let order = payload.get("order").unwrap_or(&Value::Null);
+    let merchants_order = order.get("merchants_order");
+    let status = text(order.get("status"));
+    let mut summary = OrderSummary {
+        order_id: text(order.get("id")),
+        order_number: text(
+            merchants_order
+                .and_then(|m| m.get("id"))
+                .or(merchants_order),
+        ),
+        status_category: status.as_deref().map(Logitrail::category),
+        status,
+        tracking_number: text(order.get("tracking_code")),
+        tracking_url: text(order.get("tracking_url")),
+        occurred_at: occurred(body.get("ts")),
+        ..OrderSummary::default()
+    };
+    // The docs: "this should not be sent to customer. Use order.tracking_code instead."
+    summary.detail(
+        "carrier_tracking_code",
+        "carrier tracking code (not for customers)",
+        text_at(payload, "/shipment/carrier_tracking_code"),
+    );
+    summary.detail(
+        "shipment_id",
+        "shipment id",
+        text_at(payload, "/shipment/id"),
+    );
+    summary
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,56 +209,4 @@ mod tests {
         );
         assert!(Logitrail.recognise(&json!({"order": {"id": 5}})).is_none());
     }
-}
-
-impl Logitrail {
-    /// The status-category mapping of `shared/PROVIDERS.md`.
-    pub fn category(status: &str) -> Category {
-        match status {
-            "passive" => Category::Pending,
-            "waiting_products" => Category::OnHold,
-            "confirmed" => Category::Processing,
-            "processed" => Category::Shipped,
-            "cancelled" | "deleted" => Category::Cancelled,
-            _ => Category::Unknown,
-        }
-    }
-}
-
-/// The envelope's `payload`, or the body itself when it is a bare payload.
-fn payload(body: &Value) -> &Value {
-    body.get("payload").unwrap_or(body)
-}
-
-pub(crate) fn summarize(body: &Value) -> OrderSummary {
-    let payload = payload(body);
-    let order = payload.get("order").unwrap_or(&Value::Null);
-    let merchants_order = order.get("merchants_order");
-    let status = text(order.get("status"));
-    let mut summary = OrderSummary {
-        order_id: text(order.get("id")),
-        order_number: text(
-            merchants_order
-                .and_then(|m| m.get("id"))
-                .or(merchants_order),
-        ),
-        status_category: status.as_deref().map(Logitrail::category),
-        status,
-        tracking_number: text(order.get("tracking_code")),
-        tracking_url: text(order.get("tracking_url")),
-        occurred_at: occurred(body.get("ts")),
-        ..OrderSummary::default()
-    };
-    // The docs: "this should not be sent to customer. Use order.tracking_code instead."
-    summary.detail(
-        "carrier_tracking_code",
-        "carrier tracking code (not for customers)",
-        text_at(payload, "/shipment/carrier_tracking_code"),
-    );
-    summary.detail(
-        "shipment_id",
-        "shipment id",
-        text_at(payload, "/shipment/id"),
-    );
-    summary
 }

@@ -104,6 +104,75 @@ fn trigger(template: &str) -> Option<&'static str> {
     }
 }
 
+impl Ongoing {
+    /// The status-category mapping of `shared/PROVIDERS.md` over the
+    /// default status numbers (each warehouse can configure its own).
+    pub fn category(number: i64) -> Category {
+        match number {
+            i64::MIN..=299 => Category::Pending,
+            300..=399 => Category::Processing,
+            400..=449 => Category::Picked,
+            475 => Category::Returned,
+            450..=499 => Category::Shipped,
+            500..=999 => Category::Delivered,
+            1000 => Category::Cancelled,
+            _ => Category::Unknown,
+        }
+    }
+}
+
+pub(crate) fn summarize(body: &Value) -> OrderSummary {
+    let number = body.pointer("/orderStatus/number");
+    let (tracking_number, tracking_url) = tracking(body);
+    let mut summary = OrderSummary {
+        order_id: text(body.get("orderId")),
+        order_number: text(body.get("orderNumber")),
+        status: text(number),
+        status_category: number.map(|n| n.as_i64().map_or(Category::Unknown, Ongoing::category)),
+        tracking_number,
+        tracking_url,
+        occurred_at: occurred(body.get("timestamp")),
+        ..OrderSummary::default()
+    };
+    summary.detail(
+        "status_text",
+        "status text",
+        text_at(body, "/orderStatus/text"),
+    );
+    summary.detail(
+        "goods_owner",
+        "goods owner",
+        text(body.get("goodsOwnerName")),
+    );
+    summary.detail("system", "system", text(body.get("system")));
+    summary
+}
+
+/// The first outgoing (not return) tracking entry, else the first outgoing parcel.
+fn tracking(body: &Value) -> (Option<String>, Option<String>) {
+    let is_true = |v: Option<&Value>| v == Some(&Value::Bool(true));
+    let entries = body.get("tracking").and_then(Value::as_array);
+    if let Some(t) = entries
+        .into_iter()
+        .flatten()
+        .find(|t| !is_true(t.get("isReturn")))
+    {
+        return (text(t.get("waybill")), text(t.get("trackingUrl")));
+    }
+    let parcels = body.get("parcels").and_then(Value::as_array);
+    match parcels
+        .into_iter()
+        .flatten()
+        .find(|p| !is_true(p.get("isReturnParcel")))
+    {
+        Some(p) => (
+            text(p.get("parcelNumber")),
+            text_at(p, "/tracking/trackingUrl"),
+        ),
+        None => (None, None),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,74 +243,5 @@ mod tests {
     #[test]
     fn ignores_other_bodies() {
         assert!(Ongoing.recognise(&json!({"orderId": 3})).is_none());
-    }
-}
-
-impl Ongoing {
-    /// The status-category mapping of `shared/PROVIDERS.md` over the
-    /// default status numbers (each warehouse can configure its own).
-    pub fn category(number: i64) -> Category {
-        match number {
-            i64::MIN..=299 => Category::Pending,
-            300..=399 => Category::Processing,
-            400..=449 => Category::Picked,
-            475 => Category::Returned,
-            450..=499 => Category::Shipped,
-            500..=999 => Category::Delivered,
-            1000 => Category::Cancelled,
-            _ => Category::Unknown,
-        }
-    }
-}
-
-pub(crate) fn summarize(body: &Value) -> OrderSummary {
-    let number = body.pointer("/orderStatus/number");
-    let (tracking_number, tracking_url) = tracking(body);
-    let mut summary = OrderSummary {
-        order_id: text(body.get("orderId")),
-        order_number: text(body.get("orderNumber")),
-        status: text(number),
-        status_category: number.map(|n| n.as_i64().map_or(Category::Unknown, Ongoing::category)),
-        tracking_number,
-        tracking_url,
-        occurred_at: occurred(body.get("timestamp")),
-        ..OrderSummary::default()
-    };
-    summary.detail(
-        "status_text",
-        "status text",
-        text_at(body, "/orderStatus/text"),
-    );
-    summary.detail(
-        "goods_owner",
-        "goods owner",
-        text(body.get("goodsOwnerName")),
-    );
-    summary.detail("system", "system", text(body.get("system")));
-    summary
-}
-
-/// The first outgoing (not return) tracking entry, else the first outgoing parcel.
-fn tracking(body: &Value) -> (Option<String>, Option<String>) {
-    let is_true = |v: Option<&Value>| v == Some(&Value::Bool(true));
-    let entries = body.get("tracking").and_then(Value::as_array);
-    if let Some(t) = entries
-        .into_iter()
-        .flatten()
-        .find(|t| !is_true(t.get("isReturn")))
-    {
-        return (text(t.get("waybill")), text(t.get("trackingUrl")));
-    }
-    let parcels = body.get("parcels").and_then(Value::as_array);
-    match parcels
-        .into_iter()
-        .flatten()
-        .find(|p| !is_true(p.get("isReturnParcel")))
-    {
-        Some(p) => (
-            text(p.get("parcelNumber")),
-            text_at(p, "/tracking/trackingUrl"),
-        ),
-        None => (None, None),
     }
 }

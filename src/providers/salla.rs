@@ -71,90 +71,6 @@ impl Provider for Salla {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn recognises_the_envelope() {
-        let clue = Salla
-            .recognise(
-                &json!({"event": "order.created", "merchant": 1, "created_at": "x", "data": {}}),
-            )
-            .map(|c| c.event);
-        assert_eq!(clue.as_deref(), Some("order.created"));
-    }
-
-    #[test]
-    fn every_slug_maps_to_its_category() {
-        for (slug, category) in [
-            ("payment_pending", Category::Pending),
-            ("waiting_for_payment_confirmation", Category::Pending),
-            ("payment_failed", Category::Pending),
-            ("under_review", Category::Pending),
-            ("in_progress", Category::Processing),
-            ("shipped", Category::Shipped),
-            ("delivering", Category::Shipped),
-            ("delivered", Category::Delivered),
-            ("completed", Category::Completed),
-            ("canceled", Category::Cancelled),
-            ("restoring", Category::Returned),
-            ("restored", Category::Returned),
-            ("ready_for_pickup", Category::Unknown),
-        ] {
-            assert_eq!(Salla::category(slug), category, "{slug}");
-        }
-    }
-
-    #[test]
-    fn status_updated_reads_the_wrapped_order() {
-        let body = json!({"event": "order.status.updated", "created_at": "Sun Jun 26 2022 12:21:48 GMT+0300",
-            "data": {"id": 9, "status": "Out for delivery", "note": "Handed to Aramex",
-                     "order": {"id": 1, "reference_id": 71, "status": {"id": 3, "name": "Out for delivery", "slug": "delivering",
-                               "customized": {"id": 4, "name": "Out for delivery"}},
-                               "amounts": {"total": {"amount": 0, "currency": "SAR"}}}}});
-        let mut body = body;
-        body["data"]["order"]["amounts"]["total"]["amount"] =
-            serde_json::from_str("108.70").unwrap_or_default();
-        let s = summarize("order.status.updated", &body);
-        assert_eq!(
-            (s.order_id.as_deref(), s.status.as_deref()),
-            (Some("1"), Some("delivering"))
-        );
-        assert_eq!(s.status_category, Some(Category::Shipped));
-        assert_eq!(s.total_amount.as_deref(), Some("108.70"));
-        assert_eq!(s.occurred_at.as_deref(), Some("2022-06-26T12:21:48+03:00"));
-        let detail = |k: &str| {
-            s.details
-                .iter()
-                .find(|d| d.key == k)
-                .map(|d| d.value.clone())
-        };
-        assert_eq!(detail("custom_status").as_deref(), Some("Out for delivery"));
-        assert_eq!(detail("note").as_deref(), Some("Handed to Aramex"));
-    }
-
-    #[test]
-    fn ignores_bodies_without_data_object() {
-        assert!(
-            Salla
-                .recognise(&json!({"event": "order.created", "merchant": 1}))
-                .is_none()
-        );
-        assert!(
-            Salla
-                .recognise(&json!({"event": "order.created", "merchant": 1, "data": []}))
-                .is_none()
-        );
-        assert!(
-            Salla
-                .recognise(&json!({"event": "x", "data": {}}))
-                .is_none()
-        );
-    }
-}
-
 impl Salla {
     /// The status-category mapping of `shared/PROVIDERS.md`, on the slug
     /// (custom statuses keep their parent's slug).
@@ -250,4 +166,88 @@ fn tracking(order: &Value) -> (Option<String>, Option<String>) {
         text(shipment.get("tracking_number")).or_else(|| text(shipment.get("id"))),
         text(shipment.get("tracking_link")),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn recognises_the_envelope() {
+        let clue = Salla
+            .recognise(
+                &json!({"event": "order.created", "merchant": 1, "created_at": "x", "data": {}}),
+            )
+            .map(|c| c.event);
+        assert_eq!(clue.as_deref(), Some("order.created"));
+    }
+
+    #[test]
+    fn every_slug_maps_to_its_category() {
+        for (slug, category) in [
+            ("payment_pending", Category::Pending),
+            ("waiting_for_payment_confirmation", Category::Pending),
+            ("payment_failed", Category::Pending),
+            ("under_review", Category::Pending),
+            ("in_progress", Category::Processing),
+            ("shipped", Category::Shipped),
+            ("delivering", Category::Shipped),
+            ("delivered", Category::Delivered),
+            ("completed", Category::Completed),
+            ("canceled", Category::Cancelled),
+            ("restoring", Category::Returned),
+            ("restored", Category::Returned),
+            ("ready_for_pickup", Category::Unknown),
+        ] {
+            assert_eq!(Salla::category(slug), category, "{slug}");
+        }
+    }
+
+    #[test]
+    fn status_updated_reads_the_wrapped_order() {
+        let body = json!({"event": "order.status.updated", "created_at": "Sun Jun 26 2022 12:21:48 GMT+0300",
+            "data": {"id": 9, "status": "Out for delivery", "note": "Handed to Aramex",
+                     "order": {"id": 1, "reference_id": 71, "status": {"id": 3, "name": "Out for delivery", "slug": "delivering",
+                               "customized": {"id": 4, "name": "Out for delivery"}},
+                               "amounts": {"total": {"amount": 0, "currency": "SAR"}}}}});
+        let mut body = body;
+        body["data"]["order"]["amounts"]["total"]["amount"] =
+            serde_json::from_str("108.70").unwrap_or_default();
+        let s = summarize("order.status.updated", &body);
+        assert_eq!(
+            (s.order_id.as_deref(), s.status.as_deref()),
+            (Some("1"), Some("delivering"))
+        );
+        assert_eq!(s.status_category, Some(Category::Shipped));
+        assert_eq!(s.total_amount.as_deref(), Some("108.70"));
+        assert_eq!(s.occurred_at.as_deref(), Some("2022-06-26T12:21:48+03:00"));
+        let detail = |k: &str| {
+            s.details
+                .iter()
+                .find(|d| d.key == k)
+                .map(|d| d.value.clone())
+        };
+        assert_eq!(detail("custom_status").as_deref(), Some("Out for delivery"));
+        assert_eq!(detail("note").as_deref(), Some("Handed to Aramex"));
+    }
+
+    #[test]
+    fn ignores_bodies_without_data_object() {
+        assert!(
+            Salla
+                .recognise(&json!({"event": "order.created", "merchant": 1}))
+                .is_none()
+        );
+        assert!(
+            Salla
+                .recognise(&json!({"event": "order.created", "merchant": 1, "data": []}))
+                .is_none()
+        );
+        assert!(
+            Salla
+                .recognise(&json!({"event": "x", "data": {}}))
+                .is_none()
+        );
+    }
 }

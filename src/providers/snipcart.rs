@@ -57,75 +57,6 @@ impl Provider for Snipcart {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn recognises_any_event_of_the_envelope() {
-        let body = json!({"eventName": "shippingrates.fetch", "mode": "Live", "content": {}});
-        assert_eq!(
-            Snipcart.recognise(&body).map(|c| c.event).as_deref(),
-            Some("shippingrates.fetch")
-        );
-    }
-
-    #[test]
-    fn every_status_maps_to_its_category() {
-        for (status, category) in [
-            ("InProgress", Category::Pending),
-            ("Pending", Category::Pending),
-            ("Disputed", Category::OnHold),
-            ("Processed", Category::Processing),
-            ("Dispatched", Category::Shipped),
-            ("Shipped", Category::Shipped),
-            ("Delivered", Category::Delivered),
-            ("Cancelled", Category::Cancelled),
-            ("Lost", Category::Unknown),
-        ] {
-            assert_eq!(Snipcart::category(status), category, "{status}");
-        }
-    }
-
-    #[test]
-    fn changes_take_to_as_current_and_from_as_previous() {
-        let body = json!({"eventName": "order.status.changed", "from": "Processed", "to": "Shipped",
-                          "createdOn": "2017-10-04T19:43:54.6329769Z",
-                          "content": {"token": "t", "status": "Processed", "currency": "cad", "finalGrandTotal": 0}});
-        let mut body = body;
-        body["content"]["finalGrandTotal"] = serde_json::from_str("330.00").unwrap_or_default();
-        let s = summarize("order.status.changed", &body);
-        assert_eq!(
-            (s.status.as_deref(), s.previous_status.as_deref()),
-            (Some("Shipped"), Some("Processed"))
-        );
-        assert_eq!(
-            (s.total_amount.as_deref(), s.currency.as_deref()),
-            (Some("330.00"), Some("CAD"))
-        );
-        let pay =
-            json!({"from": "Authorized", "to": "Paid", "content": {"paymentStatus": "Authorized"}});
-        let s = summarize("order.paymentStatus.changed", &pay);
-        assert_eq!(
-            (
-                s.payment_status.as_deref(),
-                s.previous_payment_status.as_deref()
-            ),
-            (Some("Paid"), Some("Authorized"))
-        );
-    }
-
-    #[test]
-    fn needs_content() {
-        assert!(
-            Snipcart
-                .recognise(&json!({"eventName": "order.completed"}))
-                .is_none()
-        );
-    }
-}
-
 impl Snipcart {
     /// The status-category mapping of `shared/PROVIDERS.md`.
     pub fn category(status: &str) -> Category {
@@ -229,4 +160,73 @@ pub(crate) fn summarize(event: &str, body: &Value) -> OrderSummary {
         );
     }
     summary
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn recognises_any_event_of_the_envelope() {
+        let body = json!({"eventName": "shippingrates.fetch", "mode": "Live", "content": {}});
+        assert_eq!(
+            Snipcart.recognise(&body).map(|c| c.event).as_deref(),
+            Some("shippingrates.fetch")
+        );
+    }
+
+    #[test]
+    fn every_status_maps_to_its_category() {
+        for (status, category) in [
+            ("InProgress", Category::Pending),
+            ("Pending", Category::Pending),
+            ("Disputed", Category::OnHold),
+            ("Processed", Category::Processing),
+            ("Dispatched", Category::Shipped),
+            ("Shipped", Category::Shipped),
+            ("Delivered", Category::Delivered),
+            ("Cancelled", Category::Cancelled),
+            ("Lost", Category::Unknown),
+        ] {
+            assert_eq!(Snipcart::category(status), category, "{status}");
+        }
+    }
+
+    #[test]
+    fn changes_take_to_as_current_and_from_as_previous() {
+        let body = json!({"eventName": "order.status.changed", "from": "Processed", "to": "Shipped",
+                          "createdOn": "2017-10-04T19:43:54.6329769Z",
+                          "content": {"token": "t", "status": "Processed", "currency": "cad", "finalGrandTotal": 0}});
+        let mut body = body;
+        body["content"]["finalGrandTotal"] = serde_json::from_str("330.00").unwrap_or_default();
+        let s = summarize("order.status.changed", &body);
+        assert_eq!(
+            (s.status.as_deref(), s.previous_status.as_deref()),
+            (Some("Shipped"), Some("Processed"))
+        );
+        assert_eq!(
+            (s.total_amount.as_deref(), s.currency.as_deref()),
+            (Some("330.00"), Some("CAD"))
+        );
+        let pay =
+            json!({"from": "Authorized", "to": "Paid", "content": {"paymentStatus": "Authorized"}});
+        let s = summarize("order.paymentStatus.changed", &pay);
+        assert_eq!(
+            (
+                s.payment_status.as_deref(),
+                s.previous_payment_status.as_deref()
+            ),
+            (Some("Paid"), Some("Authorized"))
+        );
+    }
+
+    #[test]
+    fn needs_content() {
+        assert!(
+            Snipcart
+                .recognise(&json!({"eventName": "order.completed"}))
+                .is_none()
+        );
+    }
 }
