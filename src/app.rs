@@ -1,25 +1,86 @@
-//! The run: inputs → payloads → records → renderer, in input order, one
-//! input in memory at a time. Returns the tally that decides the exit code.
+//! The runs: inputs → payloads → records → renderer, in input order, one
+//! input in memory at a time; timelines; and the two-payload diff. Returns
+//! data and tallies, never prints.
 
 use crate::detect::Overrides;
-use crate::input::{self, Input};
-use crate::payload;
+use crate::diff::{self, DiffReport};
+use crate::input::{self, Input, InputError};
+use crate::payload::{self, Parsed, Payload};
+use crate::providers::Provider;
 use crate::render::Render;
-use crate::report::{self, Tally};
+use crate::report::{self, Record, Tally};
 use crate::settings::Settings;
+use crate::timeline::{self, Delivery, Timeline};
 use std::io::{self, Read};
 
-/// Runs `whi validate`.
-pub fn validate(
+/// Runs `whi validate` and `whi inspect` (without --timeline): each record is
+/// rendered as soon as it is ready.
+pub fn check(
     settings: &Settings,
     stdin: &mut dyn Read,
     render: &mut dyn Render,
 ) -> io::Result<Tally> {
+    let mut tally = Tally::default();
+    each_record(
+        settings,
+        stdin,
+        render,
+        &mut tally,
+        &mut |render, record| render.record(&record),
+    )?;
+    render.finish(&tally)?;
+    Ok(tally)
+}
+
+/// Runs `whi inspect --timeline`: payloads that cannot be summarised (not
+/// JSON, not recognised) are rendered as records; the others are returned,
+/// grouped into timelines, for the caller to render.
+pub fn timelines(
+    settings: &Settings,
+    stdin: &mut dyn Read,
+    render: &mut dyn Render,
+) -> io::Result<(Vec<Timeline>, Tally)> {
+    let mut tally = Tally::default();
+    let mut deliveries = Vec::new();
+    each_record(
+        settings,
+        stdin,
+        render,
+        &mut tally,
+        &mut |render, record| match (
+            record.provider,
+            record.event.clone(),
+            record.summary.clone().flatten(),
+        ) {
+            (Some(provider), Some(event), Some(summary)) => {
+                deliveries.push(Delivery {
+                    source: record.source,
+                    provider,
+                    event,
+                    summary,
+                    delivery_id: record.delivery_id,
+                });
+                Ok(())
+            }
+            _ => render.record(&record),
+        },
+    )?;
+    Ok((timeline::build(deliveries), tally))
+}
+
+type Sink<'a> = dyn FnMut(&mut dyn Render, Record) -> io::Result<()> + 'a;
+
+fn each_record(
+    settings: &Settings,
+    stdin: &mut dyn Read,
+    render: &mut dyn Render,
+    tally: &mut Tally,
+    sink: &mut Sink<'_>,
+) -> io::Result<()> {
     let overrides = Overrides {
         provider: settings.provider,
         event: settings.event.as_deref(),
     };
-    let mut tally = Tally::default();
     for resolved in input::resolve(&settings.inputs) {
         let source = match input::read(&resolved, stdin) {
             Ok(source) => source,
@@ -29,13 +90,80 @@ pub fn validate(
                 continue;
             }
         };
-        debug_assert!(!matches!(resolved, Input::Error(_)));
         for parsed in payload::parse(source) {
-            let record = report::check(&parsed, overrides);
+            let record = if settings.summarize {
+                report::inspect(&parsed, overrides)
+            } else {
+                report::check(&parsed, overrides)
+            };
             tally.add(&record);
-            render.record(&record)?;
+            sink(render, record)?;
         }
     }
-    render.finish(&tally)?;
-    Ok(tally)
+    Ok(())
+}
+
+/// Runs `whi diff`: loads one payload from each argument and compares them.
+/// An error means the two could not be compared (exit 2).
+pub fn diff(
+    old: &str,
+    new: &str,
+    provider: Option<&'static dyn Provider>,
+    all: bool,
+    stdin: &mut dyn Read,
+) -> Result<DiffReport, String> {
+    let old = load_one(old, stdin)?;
+    let new = load_one(new, stdin)?;
+    let overrides = Overrides {
+        provider,
+        event: None,
+    };
+    diff::compare(&old, &new, overrides, all)
+}
+
+/// Loads exactly one payload: `file`, `-`, or `file#/N` for an element of a
+/// JSON array.
+fn load_one(arg: &str, stdin: &mut dyn Read) -> Result<Payload, String> {
+    let (path, element) = match arg.rsplit_once("#/") {
+        Some((path, n)) if !std::path::Path::new(arg).exists() => {
+            let n: usize = n
+                .parse()
+                .map_err(|_| format!("{arg}: #/{n} is not an element number"))?;
+            (path, Some(n))
+        }
+        _ => (arg, None),
+    };
+    let input = if path == "-" {
+        Input::Stdin
+    } else {
+        Input::File(path.into())
+    };
+    let source = input::read(&input, stdin)
+        .map_err(|InputError { input, message }| format!("{input}: {message}"))?;
+    let mut payloads = Vec::new();
+    for parsed in payload::parse(source) {
+        match parsed {
+            Parsed::Payload(p) => payloads.push(p),
+            Parsed::Syntax(e) => {
+                return Err(format!(
+                    "{}: not valid JSON: {} at line {} column {}",
+                    e.source, e.message, e.position.line, e.position.column
+                ));
+            }
+        }
+    }
+    let count = payloads.len();
+    match element {
+        Some(n) => payloads
+            .into_iter()
+            .nth(n)
+            .ok_or_else(|| format!("{path}: has no element #/{n} ({count} payloads)")),
+        None if count == 1 => payloads
+            .pop()
+            .ok_or_else(|| format!("{path}: holds no payload")),
+        None => Err(format!(
+            "{path}: holds {count} payloads (a JSON array); pick one with {path}#/0 … {path}#/{}",
+            count.saturating_sub(1)
+        )),
+    }
 }

@@ -43,6 +43,84 @@ pub enum Command {
     /// line:column.
     #[command(after_help = format!("{EXAMPLES}\n\n{EXIT_STATUS}"))]
     Validate(ValidateArgs),
+
+    /// Validate each payload and print its normalised order summary: which
+    /// order, what status now (and before), tracking, total, customer.
+    /// With --timeline, group payloads by order and show each order's history.
+    #[command(after_help = format!("{INSPECT_EXAMPLES}\n\n{EXIT_STATUS}"))]
+    Inspect(InspectArgs),
+
+    /// Compare two payloads of the same order: the summary fields that
+    /// changed, then every raw field by JSON pointer.
+    #[command(after_help = DIFF_HELP)]
+    Diff(DiffArgs),
+}
+
+const INSPECT_EXAMPLES: &str = "\
+Examples:
+  whi inspect payload.json
+  pbpaste | whi inspect
+  whi inspect --format json samples/ | jq .summary.status_category
+  whi inspect --timeline captures/         history per order, retries and late deliveries flagged";
+
+const DIFF_HELP: &str = "\
+Examples:
+  whi diff before.json after.json
+  whi diff batch.json#/0 batch.json#/1     elements of a JSON array
+  whi diff --all old.json new.json         include event ids, retry counts, webhook ids
+
+Exit status (as diff(1)):
+  0  the payloads do not differ
+  1  they differ
+  2  whi could not compare them (unreadable, not JSON, not one recognised webhook each,
+     different providers)";
+
+/// Arguments of `whi inspect`.
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// Inputs and output options, as for `whi validate`.
+    #[command(flatten)]
+    pub check: ValidateArgs,
+
+    /// Group payloads by order, ordered by when they happened, showing the
+    /// status progression and flagging retries (the same event delivered
+    /// twice) and deliveries that arrived out of order.
+    #[arg(long)]
+    pub timeline: bool,
+}
+
+/// Arguments of `whi diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier payload: a file, `-` for stdin, or `file#/N` for element N of a JSON array.
+    #[arg(value_name = "OLD")]
+    pub old: String,
+
+    /// The later payload, given like OLD.
+    #[arg(value_name = "NEW")]
+    pub new: String,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+    pub format: DiffFormat,
+
+    /// Include delivery metadata (event ids, retry counts, webhook ids),
+    /// which is left out by default.
+    #[arg(long)]
+    pub all: bool,
+
+    /// Treat both payloads as this provider's.
+    #[arg(long, value_name = "PROVIDER")]
+    pub provider: Option<String>,
+}
+
+/// `whi diff --format` choices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// Readable list of changes.
+    Human,
+    /// One JSON object.
+    Json,
 }
 
 /// Arguments of `whi validate`.

@@ -7,6 +7,7 @@
 pub mod app;
 pub mod cli;
 pub mod detect;
+pub mod diff;
 pub mod input;
 pub mod locate;
 pub mod payload;
@@ -16,5 +17,6 @@ pub mod report;
 pub mod schema;
 pub mod settings;
 pub mod summary;
+pub mod timeline;
 pub mod timestamp;
 pub mod validate;

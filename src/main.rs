@@ -5,9 +5,9 @@
 use clap::Parser;
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
-use whi::cli::{Cli, Command, Format};
-use whi::render::{Palette, Render, human::Human, json::Json};
-use whi::settings::{Settings, Terminal};
+use whi::cli::{Cli, Command, DiffFormat, Format};
+use whi::render::{self, Palette, Render, human::Human, json::Json};
+use whi::settings::{self, Settings, Terminal};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -28,27 +28,58 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli, term: &Terminal) -> anyhow::Result<u8> {
-    match cli.command {
-        Command::Validate(args) => {
-            let settings = Settings::for_validate(args, cli.color, term)?;
-            let stdout = io::stdout();
-            let mut out = io::BufWriter::new(stdout.lock());
-            let mut err = io::stderr();
-            let mut renderer: Box<dyn Render> = match settings.format {
-                Format::Human => Box::new(Human::new(
-                    &mut out,
-                    &mut err,
-                    Palette::new(settings.color),
-                    settings.verbose,
-                )),
-                Format::Json => Box::new(Json::new(&mut out, &mut err)),
+    let settings = match cli.command {
+        Command::Validate(args) => Settings::for_validate(args, cli.color, term)?,
+        Command::Inspect(args) => Settings::for_inspect(args, cli.color, term)?,
+        Command::Diff(args) => {
+            let provider = settings::provider(args.provider.as_deref())?;
+            let report = match whi::app::diff(
+                &args.old,
+                &args.new,
+                provider,
+                args.all,
+                &mut io::stdin().lock(),
+            ) {
+                Ok(report) => report,
+                Err(message) => anyhow::bail!(message),
             };
-            let tally = whi::app::validate(&settings, &mut io::stdin().lock(), renderer.as_mut())?;
-            drop(renderer);
+            let format = match args.format {
+                DiffFormat::Human => Format::Human,
+                DiffFormat::Json => Format::Json,
+            };
+            let palette = Palette::new(settings::use_color(cli.color, format, term));
+            let mut out = io::BufWriter::new(io::stdout().lock());
+            match args.format {
+                DiffFormat::Human => render::human::diff(&mut out, &palette, &report)?,
+                DiffFormat::Json => render::json::diff(&mut out, &report)?,
+            }
             out.flush()?;
-            Ok(tally.exit_code())
+            return Ok(u8::from(report.differs()));
         }
-    }
+    };
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let mut err = io::stderr();
+    let palette = Palette::new(settings.color);
+    let mut renderer: Box<dyn Render> = match settings.format {
+        Format::Human => Box::new(Human::new(&mut out, &mut err, palette, settings.verbose)),
+        Format::Json => Box::new(Json::new(&mut out, &mut err, settings.timeline)),
+    };
+    let stdin = &mut io::stdin().lock();
+    let tally = if settings.timeline {
+        let (timelines, tally) = whi::app::timelines(&settings, stdin, renderer.as_mut())?;
+        drop(renderer);
+        match settings.format {
+            Format::Human => render::human::timelines(&mut out, &palette, &timelines, &tally)?,
+            Format::Json => render::json::timelines(&mut out, &timelines)?,
+        }
+        tally
+    } else {
+        let tally = whi::app::check(&settings, stdin, renderer.as_mut())?;
+        drop(renderer);
+        tally
+    };
+    out.flush()?;
+    Ok(tally.exit_code())
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {

@@ -6,6 +6,8 @@
 
 use crate::detect::{self, Overrides};
 use crate::payload::{Parsed, Payload, SyntaxError};
+use crate::providers;
+use crate::summary::OrderSummary;
 use crate::validate::{self, Problem, Verdict};
 use serde::Serialize;
 
@@ -59,6 +61,13 @@ pub struct Record {
     pub errors: Vec<Problem>,
     /// Deprecated fields and unusual values.
     pub warnings: Vec<Problem>,
+    /// `whi inspect` only: the normalised order summary (null when the
+    /// provider is unknown); absent from `whi validate` records.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<Option<OrderSummary>>,
+    /// The provider's id of this delivery, for spotting retries.
+    #[serde(skip)]
+    pub delivery_id: Option<String>,
 }
 
 /// Checks one parsed input.
@@ -87,7 +96,24 @@ fn unparseable(err: &SyntaxError) -> Record {
         note: None,
         errors: vec![problem],
         warnings: Vec::new(),
+        summary: None,
+        delivery_id: None,
     }
+}
+
+/// Checks one parsed input and summarises it (`whi inspect`).
+pub fn inspect(parsed: &Parsed, overrides: Overrides<'_>) -> Record {
+    let mut record = check(parsed, overrides);
+    let mut summary = None;
+    if let (Parsed::Payload(payload), Some(provider), Some(event)) =
+        (parsed, record.provider, &record.event)
+        && let Some(provider) = providers::find(provider)
+    {
+        summary = Some(provider.summarize(event, &payload.value));
+        record.delivery_id = provider.delivery_id(&payload.value);
+    }
+    record.summary = Some(summary);
+    record
 }
 
 fn check_payload(payload: &Payload, overrides: Overrides<'_>) -> Record {
@@ -105,6 +131,8 @@ fn check_payload(payload: &Payload, overrides: Overrides<'_>) -> Record {
         note: detection.note.clone(),
         errors: Vec::new(),
         warnings: Vec::new(),
+        summary: None,
+        delivery_id: None,
     };
     let Some(path) = detection.schema_path() else {
         record.note = Some(format!(
@@ -157,6 +185,8 @@ fn unrecognised(payload: &Payload, overrides: Overrides<'_>) -> Record {
             payload.position(""),
         )],
         warnings: Vec::new(),
+        summary: None,
+        delivery_id: None,
     }
 }
 

@@ -2,7 +2,7 @@
 //! (colour, format, inputs, detection overrides), checked up front so that
 //! bad flags fail before any input is read.
 
-use crate::cli::{ColorChoice, Format, ValidateArgs};
+use crate::cli::{ColorChoice, Format, InspectArgs, ValidateArgs};
 use crate::providers::{self, Provider};
 use anyhow::{Result, bail};
 
@@ -33,6 +33,10 @@ pub struct Settings {
     pub event: Option<String>,
     /// Show detection evidence for every payload.
     pub verbose: bool,
+    /// Add the order summary to every record (`whi inspect`).
+    pub summarize: bool,
+    /// Group summaries into per-order timelines (`whi inspect --timeline`).
+    pub timeline: bool,
 }
 
 /// Decides colour as STYLE.md says: `auto` = stdout is a terminal, NO_COLOR
@@ -59,16 +63,7 @@ impl Settings {
         color: ColorChoice,
         term: &Terminal,
     ) -> Result<Settings> {
-        let provider = match &args.provider {
-            Some(name) => Some(providers::find(name).ok_or_else(|| {
-                let known: Vec<&str> = providers::REGISTRY.iter().map(|p| p.name()).collect();
-                anyhow::anyhow!(
-                    "unknown provider {name:?}: expected one of {}",
-                    known.join(", ")
-                )
-            })?),
-            None => None,
-        };
+        let provider = provider(args.provider.as_deref())?;
         if let (Some(p), Some(event)) = (provider, &args.event)
             && !p.events().contains(&event.as_str())
         {
@@ -94,7 +89,32 @@ impl Settings {
             provider,
             event: args.event,
             verbose: args.verbose,
+            summarize: false,
+            timeline: false,
         })
+    }
+
+    /// Resolves `whi inspect`'s arguments.
+    pub fn for_inspect(args: InspectArgs, color: ColorChoice, term: &Terminal) -> Result<Settings> {
+        let mut settings = Settings::for_validate(args.check, color, term)?;
+        settings.summarize = true;
+        settings.timeline = args.timeline;
+        Ok(settings)
+    }
+}
+
+/// Resolves `--provider`.
+pub fn provider(name: Option<&str>) -> Result<Option<&'static dyn Provider>> {
+    let Some(name) = name else { return Ok(None) };
+    match providers::find(name) {
+        Some(p) => Ok(Some(p)),
+        None => {
+            let known: Vec<&str> = providers::REGISTRY.iter().map(|p| p.name()).collect();
+            bail!(
+                "unknown provider {name:?}: expected one of {}",
+                known.join(", ")
+            )
+        }
     }
 }
 

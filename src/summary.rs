@@ -116,13 +116,38 @@ pub struct Detail {
     pub label: &'static str,
     /// The value.
     pub value: String,
+    /// A caution shown beside the value to people (`not for customers`).
+    pub remark: Option<&'static str>,
 }
 
 impl OrderSummary {
     /// Adds a detail when the value is present.
     pub fn detail(&mut self, key: &'static str, label: &'static str, value: Option<String>) {
         if let Some(value) = value {
-            self.details.push(Detail { key, label, value });
+            self.details.push(Detail {
+                key,
+                label,
+                value,
+                remark: None,
+            });
+        }
+    }
+
+    /// Adds a detail with a caution for people reading it.
+    pub fn detail_with_remark(
+        &mut self,
+        key: &'static str,
+        label: &'static str,
+        value: Option<String>,
+        remark: &'static str,
+    ) {
+        if let Some(value) = value {
+            self.details.push(Detail {
+                key,
+                label,
+                value,
+                remark: Some(remark),
+            });
         }
     }
 }

@@ -125,10 +125,11 @@ pub(crate) fn summarize(body: &Value) -> OrderSummary {
         ..OrderSummary::default()
     };
     // The docs: "this should not be sent to customer. Use order.tracking_code instead."
-    summary.detail(
+    summary.detail_with_remark(
         "carrier_tracking_code",
-        "carrier tracking code (not for customers)",
+        "carrier code",
         text_at(payload, "/shipment/carrier_tracking_code"),
+        "not for customers: give them the tracking code",
     );
     summary.detail(
         "shipment_id",

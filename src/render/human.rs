@@ -3,8 +3,11 @@
 //! pointer, then a count line.
 
 use super::{Palette, Render, write_input_error};
+use crate::diff::{DiffReport, Kind};
 use crate::input::InputError;
 use crate::report::{Record, Status, Tally};
+use crate::summary::{Category, OrderSummary};
+use crate::timeline::Timeline;
 use crate::validate::Problem;
 use owo_colors::{OwoColorize, Style};
 use std::io::{self, Write};
@@ -108,6 +111,9 @@ impl Render for Human<'_> {
         for problem in &record.warnings {
             self.problem(problem, "warning", self.palette.warn)?;
         }
+        if let Some(Some(summary)) = &record.summary {
+            write_summary(self.out, &self.palette, summary)?;
+        }
         if let Some(note) = &record.note {
             writeln!(self.out, "  {} {note}", "note:".style(self.palette.dim))?;
         }
@@ -158,4 +164,251 @@ impl Render for Human<'_> {
         writeln!(self.out, "\n{}", line.style(style))?;
         self.out.flush()
     }
+}
+
+/// Width of the label column of summaries.
+const LABEL: usize = 15;
+
+/// `Processed → Shipped`, or just the current value.
+fn transition(before: Option<&str>, after: Option<&str>) -> Option<String> {
+    match (before, after) {
+        (Some(b), Some(a)) if b != a => Some(format!("{b} → {a}")),
+        (_, Some(a)) => Some(a.to_string()),
+        (Some(b), None) => Some(format!("{b} → —")),
+        (None, None) => None,
+    }
+}
+
+fn category_style(category: Category, palette: &Palette) -> Style {
+    match category {
+        Category::Cancelled | Category::Returned => palette.bad,
+        Category::Unknown | Category::OnHold => palette.warn,
+        Category::Delivered | Category::Completed | Category::Shipped => palette.good,
+        _ => palette.strong,
+    }
+}
+
+/// The order summary, one aligned `label value` line per known field.
+fn write_summary(out: &mut dyn Write, palette: &Palette, s: &OrderSummary) -> io::Result<()> {
+    let mut line = |label: &str, value: String| -> io::Result<()> {
+        writeln!(out, "    {:<LABEL$} {value}", label.style(palette.dim))
+    };
+    let order = match (&s.order_id, &s.order_number) {
+        (Some(id), Some(number)) if id != number => Some(format!("{id}  #{number}")),
+        (Some(id), _) => Some(id.clone()),
+        (None, Some(number)) => Some(format!("#{number}")),
+        (None, None) => None,
+    };
+    if let Some(order) = order {
+        line("order", order)?;
+    }
+    if let Some(status) = transition(s.previous_status.as_deref(), s.status.as_deref()) {
+        let category = s
+            .status_category
+            .map(|c| format!("  [{}]", c.as_str().style(category_style(c, palette))))
+            .unwrap_or_default();
+        line(
+            "status",
+            format!("{}{category}", status.style(palette.strong)),
+        )?;
+    }
+    if let Some(payment) = transition(
+        s.previous_payment_status.as_deref(),
+        s.payment_status.as_deref(),
+    ) {
+        line("payment", payment)?;
+    }
+    if s.tracking_number.is_some() || s.tracking_url.is_some() {
+        let parts: Vec<&str> = [&s.tracking_number, &s.tracking_url]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        line("tracking", parts.join("  "))?;
+    }
+    if let Some(total) = &s.total_amount {
+        line(
+            "total",
+            format!("{total} {}", s.currency.as_deref().unwrap_or_default())
+                .trim_end()
+                .to_string(),
+        )?;
+    }
+    if s.customer_name.is_some() || s.customer_email.is_some() {
+        let customer = match (&s.customer_name, &s.customer_email) {
+            (Some(n), Some(e)) => format!("{n} <{e}>"),
+            (Some(n), None) => n.clone(),
+            (None, Some(e)) => e.clone(),
+            (None, None) => String::new(),
+        };
+        line("customer", customer)?;
+    }
+    if let Some(items) = s.items_count {
+        line("items", items.to_string())?;
+    }
+    if let Some(at) = &s.occurred_at {
+        line("occurred at", at.clone())?;
+    }
+    for detail in &s.details {
+        let remark = detail
+            .remark
+            .map(|r| format!("  ({})", r.style(palette.warn)))
+            .unwrap_or_default();
+        line(detail.label, format!("{}{remark}", detail.value))?;
+    }
+    Ok(())
+}
+
+/// Every order's history: its entries in the order they happened, with
+/// flags, then the count line.
+pub fn timelines(
+    out: &mut dyn Write,
+    palette: &Palette,
+    timelines: &[Timeline],
+    tally: &Tally,
+) -> io::Result<()> {
+    for t in timelines {
+        let id = t.order_id.as_deref().unwrap_or("(no order id)");
+        let number = t
+            .order_number
+            .as_ref()
+            .map(|n| format!(" #{n}"))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "{} {}{number} ({})",
+            "order".style(palette.dim),
+            id.style(palette.strong),
+            t.provider
+        )?;
+        let event_width = t.entries.iter().map(|e| e.event.len()).max().unwrap_or(0);
+        let at_width = t
+            .entries
+            .iter()
+            .map(|e| e.occurred_at.as_deref().map_or(1, str::len))
+            .max()
+            .unwrap_or(0);
+        for e in &t.entries {
+            let status = transition(e.previous_status.as_deref(), e.status.as_deref())
+                .unwrap_or_else(|| "—".into());
+            let category = e
+                .status_category
+                .map(|c| format!(" [{}]", c.as_str()))
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "  {:<at_width$}  {:<event_width$}  {}{}  {}",
+                e.occurred_at.as_deref().unwrap_or("—"),
+                e.event,
+                status.style(palette.strong),
+                category,
+                e.source.style(palette.dim),
+            )?;
+            for flag in &e.flags {
+                writeln!(
+                    out,
+                    "  {:<25} {} {}",
+                    "",
+                    format!("! {}:", flag.kind).style(palette.warn),
+                    flag.message
+                )?;
+            }
+        }
+        writeln!(out)?;
+    }
+    let flagged: usize = timelines
+        .iter()
+        .flat_map(|t| &t.entries)
+        .filter(|e| !e.flags.is_empty())
+        .count();
+    writeln!(
+        out,
+        "{}: {}, {}",
+        plural(timelines.len(), "order"),
+        plural(tally.payloads, "payload"),
+        plural(flagged, "flagged delivery").replace("deliverys", "deliveries")
+    )
+}
+
+/// Compact JSON for a raw value, cut to keep lines readable.
+fn short(value: Option<&serde_json::Value>) -> String {
+    let Some(value) = value else {
+        return "—".into();
+    };
+    let text = value.to_string();
+    if text.chars().count() > 60 {
+        format!("{}…", text.chars().take(59).collect::<String>())
+    } else {
+        text
+    }
+}
+
+/// The diff: summary changes, then raw changes by pointer.
+pub fn diff(out: &mut dyn Write, palette: &Palette, report: &DiffReport) -> io::Result<()> {
+    let events = if report.old_event == report.new_event {
+        report.old_event.clone()
+    } else {
+        format!("{} → {}", report.old_event, report.new_event)
+    };
+    writeln!(
+        out,
+        "{} {} → {}  {}/{events}{}",
+        "diff".style(palette.strong),
+        report.old,
+        report.new,
+        report.provider,
+        report
+            .order_id
+            .as_ref()
+            .map(|o| format!("  order {o}"))
+            .unwrap_or_default()
+    )?;
+    for warning in &report.warnings {
+        writeln!(out, "{} {warning}", "warning:".style(palette.warn))?;
+    }
+    if !report.differs() {
+        return writeln!(out, "no differences");
+    }
+    if !report.changes.is_empty() {
+        writeln!(out, "\n{}", "summary".style(palette.strong))?;
+        let width = report
+            .changes
+            .iter()
+            .map(|c| c.field.len())
+            .max()
+            .unwrap_or(0);
+        for c in &report.changes {
+            writeln!(
+                out,
+                "  {:<width$}  {} → {}",
+                c.field,
+                c.before.as_deref().unwrap_or("—").style(palette.bad),
+                c.after.as_deref().unwrap_or("—").style(palette.good)
+            )?;
+        }
+    }
+    if !report.raw_changes.is_empty() {
+        writeln!(out, "\n{}", "fields".style(palette.strong))?;
+        for c in &report.raw_changes {
+            let (mark, style) = match c.kind {
+                Kind::Added => ("+", palette.good),
+                Kind::Removed => ("-", palette.bad),
+                Kind::Changed => ("~", palette.warn),
+            };
+            let values = match c.kind {
+                Kind::Added => short(c.after.as_ref()),
+                Kind::Removed => short(c.before.as_ref()),
+                Kind::Changed => {
+                    format!("{} → {}", short(c.before.as_ref()), short(c.after.as_ref()))
+                }
+            };
+            writeln!(out, "  {} {}  {values}", mark.style(style), c.pointer)?;
+        }
+    }
+    writeln!(
+        out,
+        "\n{} in the summary, {}",
+        plural(report.changes.len(), "change"),
+        plural(report.raw_changes.len(), "raw change")
+    )
 }

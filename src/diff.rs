@@ -1,0 +1,427 @@
+//! Diff: what changed between two payloads of the same order — the
+//! normalised summary field by field, then the raw body by JSON pointer.
+//!
+//! Arrays whose elements all carry a distinct identity (`id`, `uniqueId` or
+//! `token`: items, shipments, parcels) are matched by it, not by position,
+//! so an inserted item is one addition rather than a cascade of changes.
+//! Pointers listed as ignored (delivery metadata) are left out. Nothing here
+//! prints.
+
+use crate::detect::{self, Overrides};
+use crate::payload::Payload;
+use crate::providers;
+use crate::summary::OrderSummary;
+use serde::Serialize;
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+
+/// A change of one summary field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    /// The summary field (`status`, `tracking_number`, or `details.<key>`).
+    pub field: String,
+    /// The value before, null when absent.
+    pub before: Option<String>,
+    /// The value after, null when absent.
+    pub after: Option<String>,
+}
+
+/// What happened at one pointer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// Only in the new payload.
+    Added,
+    /// Only in the old payload.
+    Removed,
+    /// In both, with different values.
+    Changed,
+}
+
+/// A change of the raw body.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RawChange {
+    /// Where: the new payload's pointer (the old one's for removals).
+    pub pointer: String,
+    /// Added, removed or changed.
+    pub kind: Kind,
+    /// The old value (null for additions).
+    pub before: Option<Value>,
+    /// The new value (null for removals).
+    pub after: Option<Value>,
+}
+
+/// The comparison of two payloads of one order.
+#[derive(Debug, Clone, Serialize)]
+pub struct DiffReport {
+    /// The old payload's source.
+    pub old: String,
+    /// The new payload's source.
+    pub new: String,
+    /// The provider of both.
+    pub provider: &'static str,
+    /// The old payload's event.
+    pub old_event: String,
+    /// The new payload's event.
+    pub new_event: String,
+    /// The order's id (the new payload's).
+    pub order_id: Option<String>,
+    /// Things to know, e.g. that the order ids differ.
+    pub warnings: Vec<String>,
+    /// Summary fields that changed.
+    pub changes: Vec<Change>,
+    /// Raw fields that changed, by JSON pointer.
+    pub raw_changes: Vec<RawChange>,
+}
+
+impl DiffReport {
+    /// Whether anything differs (diff(1)'s exit 1).
+    pub fn differs(&self) -> bool {
+        !self.changes.is_empty() || !self.raw_changes.is_empty()
+    }
+}
+
+/// Compares two payloads: both must be recognised and of one provider.
+/// Delivery metadata is left out unless `all`.
+pub fn compare(
+    old: &Payload,
+    new: &Payload,
+    overrides: Overrides<'_>,
+    all: bool,
+) -> Result<DiffReport, String> {
+    let detect = |p: &Payload| {
+        detect::detect(&p.value, overrides).ok_or_else(|| {
+            format!(
+                "{}: not a recognised webhook (use --provider to say whose it is)",
+                p.source
+            )
+        })
+    };
+    let (a, b) = (detect(old)?, detect(new)?);
+    if a.provider != b.provider {
+        return Err(format!(
+            "{} is a {} payload but {} is a {} payload: diff compares two payloads of one order",
+            old.source, a.provider, new.source, b.provider
+        ));
+    }
+    let provider =
+        providers::find(a.provider).ok_or_else(|| format!("unknown provider {}", a.provider))?;
+    let before = provider.summarize(&a.event, &old.value);
+    let after = provider.summarize(&b.event, &new.value);
+    let mut warnings = Vec::new();
+    if let (Some(x), Some(y)) = (&before.order_id, &after.order_id)
+        && x != y
+    {
+        warnings.push(format!(
+            "the order ids differ ({x} and {y}): are these the same order?"
+        ));
+    }
+    let ignored = if all {
+        &[][..]
+    } else {
+        provider.delivery_metadata()
+    };
+    Ok(DiffReport {
+        old: old.source.clone(),
+        new: new.source.clone(),
+        provider: a.provider,
+        old_event: a.event,
+        new_event: b.event,
+        order_id: after.order_id.clone().or_else(|| before.order_id.clone()),
+        warnings,
+        changes: summary_changes(&before, &after),
+        raw_changes: raw_changes(&old.value, &new.value, ignored),
+    })
+}
+
+/// Keys that identify an array element across versions, in order of preference.
+const IDENTITY_KEYS: &[&str] = &["id", "uniqueId", "token"];
+
+/// The summary fields that differ.
+pub fn summary_changes(old: &OrderSummary, new: &OrderSummary) -> Vec<Change> {
+    let (Ok(Value::Object(a)), Ok(Value::Object(b))) =
+        (serde_json::to_value(old), serde_json::to_value(new))
+    else {
+        return Vec::new();
+    };
+    let mut changes = Vec::new();
+    for (field, before) in &a {
+        let after = b.get(field).unwrap_or(&Value::Null);
+        if field == "details" {
+            detail_changes(before, after, &mut changes);
+        } else if before != after {
+            changes.push(Change {
+                field: field.clone(),
+                before: scalar_text(before),
+                after: scalar_text(after),
+            });
+        }
+    }
+    changes
+}
+
+fn detail_changes(before: &Value, after: &Value, changes: &mut Vec<Change>) {
+    let empty = Map::new();
+    let a = before.as_object().unwrap_or(&empty);
+    let b = after.as_object().unwrap_or(&empty);
+    let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    for key in keys {
+        let (x, y) = (
+            a.get(key).unwrap_or(&Value::Null),
+            b.get(key).unwrap_or(&Value::Null),
+        );
+        if x != y {
+            changes.push(Change {
+                field: format!("details.{key}"),
+                before: scalar_text(x),
+                after: scalar_text(y),
+            });
+        }
+    }
+}
+
+fn scalar_text(value: &Value) -> Option<String> {
+    match value {
+        Value::Null => None,
+        Value::String(s) => Some(s.clone()),
+        other => Some(other.to_string()),
+    }
+}
+
+/// Pending work of the diff walk: compare two values, or report a change.
+enum Work<'v> {
+    Compare(String, &'v Value, &'v Value),
+    Report(RawChange),
+}
+
+/// The raw changes from `old` to `new` in document order, leaving out the
+/// `ignored` pointers (and everything below them). Walks with an explicit
+/// stack, so deep documents cannot overflow the call stack.
+pub fn raw_changes(old: &Value, new: &Value, ignored: &[&str]) -> Vec<RawChange> {
+    let is_ignored = |pointer: &str| {
+        ignored.iter().any(|i| {
+            pointer == *i
+                || pointer
+                    .strip_prefix(i)
+                    .is_some_and(|rest| rest.starts_with('/'))
+        })
+    };
+    let mut changes = Vec::new();
+    let mut stack = vec![Work::Compare(String::new(), old, new)];
+    while let Some(work) = stack.pop() {
+        let (pointer, a, b) = match work {
+            Work::Report(change) => {
+                changes.push(change);
+                continue;
+            }
+            Work::Compare(pointer, a, b) => (pointer, a, b),
+        };
+        if is_ignored(&pointer) {
+            continue;
+        }
+        let mut next = Vec::new();
+        match (a, b) {
+            (Value::Object(x), Value::Object(y)) => compare_objects(&pointer, x, y, &mut next),
+            (Value::Array(x), Value::Array(y)) => compare_arrays(&pointer, x, y, &mut next),
+            _ if a != b => next.push(Work::Report(change(
+                pointer.clone(),
+                Kind::Changed,
+                Some(a),
+                Some(b),
+            ))),
+            _ => {}
+        }
+        // reversed so that the stack pops them in document order
+        stack.extend(next.into_iter().rev());
+    }
+    changes.retain(|c| !is_ignored(&c.pointer));
+    changes
+}
+
+fn change(pointer: String, kind: Kind, before: Option<&Value>, after: Option<&Value>) -> RawChange {
+    RawChange {
+        pointer,
+        kind,
+        before: before.cloned(),
+        after: after.cloned(),
+    }
+}
+
+fn escape(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+fn compare_objects<'v>(
+    pointer: &str,
+    x: &'v Map<String, Value>,
+    y: &'v Map<String, Value>,
+    next: &mut Vec<Work<'v>>,
+) {
+    for (key, a) in x {
+        let here = format!("{pointer}/{}", escape(key));
+        next.push(match y.get(key) {
+            Some(b) => Work::Compare(here, a, b),
+            None => Work::Report(change(here, Kind::Removed, Some(a), None)),
+        });
+    }
+    for (key, b) in y {
+        if !x.contains_key(key) {
+            let here = format!("{pointer}/{}", escape(key));
+            next.push(Work::Report(change(here, Kind::Added, None, Some(b))));
+        }
+    }
+}
+
+/// The identity of every element under one key, if all elements have a
+/// distinct one.
+fn identities(items: &[Value]) -> Option<(&'static str, Vec<String>)> {
+    IDENTITY_KEYS.iter().find_map(|key| {
+        let ids: Option<Vec<String>> = items
+            .iter()
+            .map(|item| {
+                item.get(*key)
+                    .filter(|v| !v.is_null())
+                    .map(Value::to_string)
+            })
+            .collect();
+        let ids = ids?;
+        let mut unique = ids.clone();
+        unique.sort();
+        unique.dedup();
+        (unique.len() == ids.len()).then_some((*key, ids))
+    })
+}
+
+fn compare_arrays<'v>(pointer: &str, x: &'v [Value], y: &'v [Value], next: &mut Vec<Work<'v>>) {
+    let matched = match (identities(x), identities(y)) {
+        (Some((kx, ix)), Some((ky, iy))) if kx == ky && !x.is_empty() && !y.is_empty() => {
+            Some((ix, iy))
+        }
+        _ => None,
+    };
+    let Some((old_ids, new_ids)) = matched else {
+        for i in 0..x.len().max(y.len()) {
+            let here = format!("{pointer}/{i}");
+            match (x.get(i), y.get(i)) {
+                (Some(a), Some(b)) => next.push(Work::Compare(here, a, b)),
+                (a, b) => {
+                    let kind = if a.is_some() {
+                        Kind::Removed
+                    } else {
+                        Kind::Added
+                    };
+                    next.push(Work::Report(change(here, kind, a, b)));
+                }
+            }
+        }
+        return;
+    };
+    let new_index: HashMap<&String, usize> =
+        new_ids.iter().enumerate().map(|(i, id)| (id, i)).collect();
+    let old_index: HashMap<&String, usize> =
+        old_ids.iter().enumerate().map(|(i, id)| (id, i)).collect();
+    // walk the new order; removed elements come after, at their old index
+    for (j, id) in new_ids.iter().enumerate() {
+        let here = format!("{pointer}/{j}");
+        next.push(match old_index.get(id) {
+            Some(&i) => Work::Compare(here, &x[i], &y[j]),
+            None => Work::Report(change(here, Kind::Added, None, Some(&y[j]))),
+        });
+    }
+    for (i, id) in old_ids.iter().enumerate() {
+        if !new_index.contains_key(id) {
+            next.push(Work::Report(change(
+                format!("{pointer}/{i}"),
+                Kind::Removed,
+                Some(&x[i]),
+                None,
+            )));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn identical_documents_have_no_changes() {
+        let v = json!({"a": [1, {"id": 1}], "b": {"c": null}});
+        assert!(raw_changes(&v, &v, &[]).is_empty());
+    }
+
+    #[test]
+    fn reports_added_removed_changed_in_document_order() {
+        let old = json!({"status": "confirmed", "gone": 1, "nested": {"x": 1}});
+        let new = json!({"status": "processed", "nested": {"x": 2}, "new/key": true});
+        let got: Vec<(String, Kind)> = raw_changes(&old, &new, &[])
+            .into_iter()
+            .map(|c| (c.pointer, c.kind))
+            .collect();
+        assert!(got.contains(&("/status".into(), Kind::Changed)));
+        assert!(got.contains(&("/gone".into(), Kind::Removed)));
+        assert!(got.contains(&("/nested/x".into(), Kind::Changed)));
+        assert!(got.contains(&("/new~1key".into(), Kind::Added)));
+        assert_eq!(got.len(), 4);
+    }
+
+    #[test]
+    fn arrays_with_ids_are_matched_by_id() {
+        let old = json!({"items": [{"id": "a", "q": 1}, {"id": "b", "q": 1}]});
+        let new = json!({"items": [{"id": "z", "q": 5}, {"id": "a", "q": 1}, {"id": "b", "q": 2}]});
+        let got: Vec<(String, Kind)> = raw_changes(&old, &new, &[])
+            .into_iter()
+            .map(|c| (c.pointer, c.kind))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("/items/0".into(), Kind::Added),
+                ("/items/2/q".into(), Kind::Changed),
+            ]
+        );
+    }
+
+    #[test]
+    fn ignored_pointers_are_left_out() {
+        let old = json!({"event_id": "1", "retry_count": 0, "payload": {"s": 1}});
+        let new = json!({"event_id": "2", "retry_count": 1, "payload": {"s": 2}});
+        let got = raw_changes(&old, &new, &["/event_id", "/retry_count"]);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].pointer, "/payload/s");
+    }
+
+    #[test]
+    fn summary_changes_name_fields_and_details() {
+        let mut a = OrderSummary {
+            status: Some("confirmed".into()),
+            ..OrderSummary::default()
+        };
+        let mut b = OrderSummary {
+            status: Some("processed".into()),
+            tracking_number: Some("JJFI1".into()),
+            ..OrderSummary::default()
+        };
+        a.detail("note", "note", Some("x".into()));
+        b.detail("note", "note", Some("y".into()));
+        let got: Vec<(String, Option<String>, Option<String>)> = summary_changes(&a, &b)
+            .into_iter()
+            .map(|c| (c.field, c.before, c.after))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "status".into(),
+                    Some("confirmed".into()),
+                    Some("processed".into())
+                ),
+                ("tracking_number".into(), None, Some("JJFI1".into())),
+                ("details.note".into(), Some("x".into()), Some("y".into())),
+            ]
+        );
+    }
+}
