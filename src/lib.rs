@@ -5,6 +5,7 @@
 //! → [`report`] → [`render`]; [`app`] drives it. Only `render` writes output.
 
 pub mod app;
+pub mod capture;
 pub mod cli;
 pub mod detect;
 pub mod diff;

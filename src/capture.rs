@@ -1,0 +1,507 @@
+//! Captured requests: finds the webhook bodies inside what people paste or
+//! save — a raw HTTP request (from a tunnel inspector, a request bin, a
+//! proxy), a HAR file (browser devtools), NDJSON/JSON Lines logs, or a plain
+//! JSON body — with the request's headers where there are any.
+//!
+//! Bodies are kept byte-exact (signatures are computed over them), and each
+//! carries where it starts in the input so that problems are reported at
+//! the input's own line and column. NDJSON is streamed line by line with a
+//! bounded buffer. Nothing here prints.
+
+use crate::locate::Position;
+use base64::Engine;
+use serde_json::Value;
+use std::io::{self, BufRead};
+
+/// One webhook body and the request around it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Body {
+    /// How the user sees it: `path`, `path#entries/N` (HAR), `path:LINE` (NDJSON).
+    pub source: String,
+    /// The body exactly as received.
+    pub bytes: Vec<u8>,
+    /// Request headers, names as sent (compare case-insensitively).
+    pub headers: Vec<(String, String)>,
+    /// Where the body starts in the input; `None` when the body is not
+    /// literally in the input (a HAR's base64 text), so positions are the body's own.
+    pub origin: Option<Position>,
+    /// Something to know about the capture (e.g. a Content-Length mismatch).
+    pub note: Option<String>,
+}
+
+/// A source, or one request of it, that holds no usable body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Broken {
+    /// The source (or `path#entries/N`).
+    pub source: String,
+    /// What is wrong, lower case.
+    pub message: String,
+}
+
+/// What a source holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// A JSON document (possibly a batch array).
+    Json,
+    /// A raw HTTP request, with or without its request line.
+    Http,
+    /// A HAR 1.2 archive.
+    Har,
+    /// One JSON value per line.
+    Ndjson,
+}
+
+const HTTP_METHODS: &[&str] = &["POST", "PUT", "PATCH", "GET", "DELETE", "HEAD", "OPTIONS"];
+
+/// Tells what a source holds from its name and its first bytes.
+pub fn sniff(name: &str, head: &[u8]) -> Shape {
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".ndjson") || lower.ends_with(".jsonl") {
+        return Shape::Ndjson;
+    }
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let start = head
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(head.len());
+    let text = &head[start..];
+    let first_line = text.split(|b| *b == b'\n').next().unwrap_or_default();
+    let first_line = String::from_utf8_lossy(first_line);
+    let first_line = first_line.trim_end();
+    if is_request_line(first_line) || is_header_line(first_line) {
+        return Shape::Http;
+    }
+    if lower.ends_with(".har") || looks_like_har(text) {
+        return Shape::Har;
+    }
+    if looks_like_ndjson(text) {
+        return Shape::Ndjson;
+    }
+    Shape::Json
+}
+
+fn is_request_line(line: &str) -> bool {
+    let mut parts = line.split(' ');
+    let method = parts.next().unwrap_or_default();
+    let _target = parts.next();
+    let version = parts.next().unwrap_or_default();
+    HTTP_METHODS.contains(&method) && version.starts_with("HTTP/")
+}
+
+fn is_header_line(line: &str) -> bool {
+    match line.split_once(':') {
+        Some((name, _)) => {
+            !name.is_empty()
+                && name.as_bytes()[0].is_ascii_alphabetic()
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        }
+        None => false,
+    }
+}
+
+fn looks_like_har(text: &[u8]) -> bool {
+    let window = &text[..text.len().min(512)];
+    text.first() == Some(&b'{') && contains(window, b"\"log\"") && (contains(text, b"\"entries\""))
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Several JSON values, one per line: the first line is a complete value
+/// and another value starts on a later line.
+fn looks_like_ndjson(text: &[u8]) -> bool {
+    let mut lines = text
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.trim_ascii().is_empty());
+    let Some(first) = lines.next() else {
+        return false;
+    };
+    let complete = serde_json::from_slice::<serde::de::IgnoredAny>(first.trim_ascii()).is_ok();
+    complete
+        && lines
+            .next()
+            .is_some_and(|l| matches!(l.trim_ascii().first(), Some(b'{' | b'[')))
+}
+
+/// Splits a whole source (not NDJSON, which is streamed) into its bodies.
+pub fn split(name: &str, bytes: Vec<u8>, shape: Shape) -> Vec<Result<Body, Broken>> {
+    match shape {
+        Shape::Http => vec![http(name, &bytes)],
+        Shape::Har => har(name, &bytes).unwrap_or_else(|| vec![Ok(plain(name, bytes))]),
+        Shape::Ndjson => ndjson(name, io::Cursor::new(bytes)).collect(),
+        Shape::Json => vec![Ok(plain(name, bytes))],
+    }
+}
+
+/// A body that is the whole source.
+pub fn plain(name: &str, bytes: Vec<u8>) -> Body {
+    Body {
+        source: name.to_string(),
+        bytes,
+        headers: Vec::new(),
+        origin: Some(Position { line: 1, column: 1 }),
+        note: None,
+    }
+}
+
+/// A raw HTTP/1.1 request: request line (optional), headers, blank line, body.
+fn http(name: &str, bytes: &[u8]) -> Result<Body, Broken> {
+    let broken = |message: String| Broken {
+        source: name.to_string(),
+        message,
+    };
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let skipped = bytes
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(0);
+    let request = &bytes[skipped..];
+    let mut storage = [httparse::EMPTY_HEADER; 96];
+    let first_line = request.split(|b| *b == b'\n').next().unwrap_or_default();
+    let has_request_line = is_request_line(String::from_utf8_lossy(first_line).trim_end());
+    let parsed = if has_request_line {
+        let mut req = httparse::Request::new(&mut storage);
+        match req.parse(request) {
+            Ok(httparse::Status::Complete(len)) => Ok((len, req.headers.to_vec())),
+            Ok(httparse::Status::Partial) => {
+                Err("the request ends before its headers do (no blank line after them)".to_string())
+            }
+            Err(e) => Err(format!("not a valid HTTP request: {e}")),
+        }
+    } else {
+        match httparse::parse_headers(request, &mut storage) {
+            Ok(httparse::Status::Complete((len, headers))) => Ok((len, headers.to_vec())),
+            Ok(httparse::Status::Partial) => {
+                Err("the headers do not end with a blank line".to_string())
+            }
+            Err(e) => Err(format!("not valid HTTP headers: {e}")),
+        }
+    };
+    let (head_len, raw_headers) = parsed.map_err(broken)?;
+    let headers: Vec<(String, String)> = raw_headers
+        .iter()
+        .map(|h| {
+            (
+                h.name.to_string(),
+                String::from_utf8_lossy(h.value).trim().to_string(),
+            )
+        })
+        .collect();
+    let header = |wanted: &str| {
+        headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(wanted))
+            .map(|(_, v)| v.as_str())
+    };
+    let mut body = request[head_len..].to_vec();
+    let mut note = None;
+    if header("transfer-encoding").is_some_and(|v| v.to_ascii_lowercase().contains("chunked")) {
+        body = dechunk(&body).map_err(broken)?;
+    } else if let Some(length) = header("content-length") {
+        let length: usize = length
+            .parse()
+            .map_err(|_| broken(format!("Content-Length {length:?} is not a number")))?;
+        if body.len() > length {
+            let extra = &body[length..];
+            if !extra.iter().all(u8::is_ascii_whitespace) {
+                note = Some(format!(
+                    "Content-Length is {length} but {} more bytes follow the body; they were ignored",
+                    extra.len()
+                ));
+            }
+            body.truncate(length);
+        } else if body.len() < length {
+            note = Some(format!(
+                "Content-Length is {length} but the body has {} bytes: the capture looks truncated",
+                body.len()
+            ));
+        }
+    }
+    let origin = crate::locate::position(
+        &String::from_utf8_lossy(&bytes[..skipped + head_len]),
+        skipped + head_len,
+    );
+    Ok(Body {
+        source: name.to_string(),
+        bytes: body,
+        headers,
+        origin: Some(origin),
+        note,
+    })
+}
+
+/// Decodes a chunked transfer-encoded body.
+fn dechunk(mut data: &[u8]) -> Result<Vec<u8>, String> {
+    let mut body = Vec::new();
+    loop {
+        let (start, size) = match httparse::parse_chunk_size(data) {
+            Ok(httparse::Status::Complete(found)) => found,
+            Ok(httparse::Status::Partial) => {
+                return Err("the chunked body ends in the middle of a chunk size".into());
+            }
+            Err(_) => return Err("the chunked body has an invalid chunk size".into()),
+        };
+        let size = usize::try_from(size).map_err(|_| "a chunk is too large".to_string())?;
+        if size == 0 {
+            return Ok(body);
+        }
+        let chunk = data
+            .get(start..start + size)
+            .ok_or_else(|| "the chunked body ends in the middle of a chunk".to_string())?;
+        body.extend_from_slice(chunk);
+        data = &data[start + size..];
+        data = data
+            .strip_prefix(b"\r\n")
+            .or_else(|| data.strip_prefix(b"\n"))
+            .unwrap_or(data);
+    }
+}
+
+/// A HAR 1.2 archive: one body per entry's request; `None` when the JSON is
+/// not a HAR after all.
+fn har(name: &str, bytes: &[u8]) -> Option<Vec<Result<Body, Broken>>> {
+    let archive: Value = serde_json::from_slice(bytes).ok()?;
+    let entries = archive.pointer("/log/entries")?.as_array()?;
+    let bodies = entries
+        .iter()
+        .enumerate()
+        .map(|(i, entry)| {
+            let source = format!("{name}#entries/{i}");
+            let broken = |message: &str| Broken {
+                source: source.clone(),
+                message: message.to_string(),
+            };
+            let request = entry
+                .get("request")
+                .ok_or_else(|| broken("HAR entry has no request"))?;
+            let headers = request
+                .get("headers")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|h| {
+                    Some((
+                        h.get("name")?.as_str()?.to_string(),
+                        h.get("value")?.as_str()?.to_string(),
+                    ))
+                })
+                .collect();
+            let post = request
+                .get("postData")
+                .ok_or_else(|| broken("HAR entry has no postData: the request had no body"))?;
+            let text = post.get("text").and_then(Value::as_str).unwrap_or_default();
+            let bytes = match post.get("encoding").and_then(Value::as_str) {
+                Some("base64") => base64::engine::general_purpose::STANDARD
+                    .decode(text.trim())
+                    .map_err(|e| broken(&format!("postData.text is not valid base64: {e}")))?,
+                _ => text.as_bytes().to_vec(),
+            };
+            Ok(Body {
+                source,
+                bytes,
+                headers,
+                origin: None,
+                note: None,
+            })
+        })
+        .collect();
+    Some(bodies)
+}
+
+/// The longest line kept in memory; a longer one is reported, not loaded.
+pub const MAX_LINE: usize = 256 * 1024 * 1024;
+
+/// Streams NDJSON: one body per non-blank line, named `name:LINE`. Memory
+/// holds one line at a time.
+pub fn ndjson<R: BufRead>(name: &str, reader: R) -> impl Iterator<Item = Result<Body, Broken>> {
+    let name = name.to_string();
+    let mut reader = reader;
+    let mut line_number = 0usize;
+    let mut buffer = Vec::new();
+    std::iter::from_fn(move || {
+        loop {
+            buffer.clear();
+            line_number += 1;
+            let read =
+                io::Read::take(&mut reader, MAX_LINE as u64 + 1).read_until(b'\n', &mut buffer);
+            match read {
+                Ok(0) => return None,
+                Ok(_) if buffer.len() > MAX_LINE => {
+                    // skip the rest of the over-long line
+                    let mut sink = Vec::new();
+                    while reader.read_until(b'\n', &mut sink).is_ok_and(|n| n > 0) {
+                        if sink.ends_with(b"\n") {
+                            break;
+                        }
+                        sink.clear();
+                    }
+                    return Some(Err(Broken {
+                        source: format!("{name}:{line_number}"),
+                        message: format!("line longer than {} MiB: not loaded", MAX_LINE >> 20),
+                    }));
+                }
+                Ok(_) => {
+                    let line = buffer.trim_ascii();
+                    if line.is_empty() {
+                        continue;
+                    }
+                    let indent = buffer
+                        .iter()
+                        .take_while(|b| b.is_ascii_whitespace())
+                        .count();
+                    return Some(Ok(Body {
+                        source: format!("{name}:{line_number}"),
+                        bytes: line.to_vec(),
+                        headers: Vec::new(),
+                        origin: Some(Position {
+                            line: line_number,
+                            column: indent + 1,
+                        }),
+                        note: None,
+                    }));
+                }
+                Err(e) => {
+                    return Some(Err(Broken {
+                        source: format!("{name}:{line_number}"),
+                        message: format!("cannot read: {e}"),
+                    }));
+                }
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BODY: &str = r#"{"event":"order.created","merchant":1,"data":{}}"#;
+
+    fn one(text: &str) -> Body {
+        let shape = sniff("capture", text.as_bytes());
+        match split("capture", text.as_bytes().to_vec(), shape)
+            .into_iter()
+            .next()
+        {
+            Some(Ok(body)) => body,
+            other => panic!("no body: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn sniffs_every_shape() {
+        assert_eq!(sniff("a.json", BODY.as_bytes()), Shape::Json);
+        assert_eq!(sniff("a.json", b"  {\n  \"a\": 1\n}\n"), Shape::Json);
+        assert_eq!(
+            sniff("a", b"POST /hook HTTP/1.1\r\nHost: x\r\n\r\n{}"),
+            Shape::Http
+        );
+        assert_eq!(
+            sniff("a", b"Content-Type: application/json\n\n{}"),
+            Shape::Http
+        );
+        assert_eq!(
+            sniff("a", b"{\"log\": {\"version\": \"1.2\", \"entries\": []}}"),
+            Shape::Har
+        );
+        assert_eq!(sniff("a", b"{\"a\":1}\n{\"b\":2}\n"), Shape::Ndjson);
+        assert_eq!(sniff("a.jsonl", b"{\"a\":1}"), Shape::Ndjson);
+        assert_eq!(sniff("a", b"[{\"a\":1},\n{\"b\":2}]"), Shape::Json);
+    }
+
+    #[test]
+    fn raw_http_with_crlf_and_lf() {
+        for eol in ["\r\n", "\n"] {
+            let text = format!(
+                "POST /webhooks/salla HTTP/1.1{eol}Host: example.com{eol}X-Salla-Security-Strategy: Signature{eol}Content-Length: {}{eol}{eol}{BODY}",
+                BODY.len()
+            );
+            let body = one(&text);
+            assert_eq!(body.bytes, BODY.as_bytes());
+            assert_eq!(body.headers.len(), 3);
+            assert_eq!(body.origin, Some(Position { line: 6, column: 1 }));
+            assert_eq!(body.note, None);
+        }
+    }
+
+    #[test]
+    fn request_line_may_be_missing() {
+        let body = one(&format!(
+            "X-Snipcart-RequestToken: abc\nContent-Type: application/json\n\n{BODY}\n"
+        ));
+        assert_eq!(body.bytes, format!("{BODY}\n").as_bytes());
+        assert_eq!(
+            body.headers[0],
+            ("X-Snipcart-RequestToken".to_string(), "abc".to_string())
+        );
+        assert_eq!(body.origin, Some(Position { line: 4, column: 1 }));
+    }
+
+    #[test]
+    fn chunked_bodies_are_decoded() {
+        let (a, b) = BODY.split_at(10);
+        let text = format!(
+            "POST /h HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n{:x}\r\n{a}\r\n{:x}\r\n{b}\r\n0\r\n\r\n",
+            a.len(),
+            b.len()
+        );
+        assert_eq!(one(&text).bytes, BODY.as_bytes());
+    }
+
+    #[test]
+    fn content_length_disagreements_are_noted() {
+        let short = one(&format!(
+            "POST /h HTTP/1.1\r\nContent-Length: 999\r\n\r\n{BODY}"
+        ));
+        assert!(
+            short
+                .note
+                .as_deref()
+                .is_some_and(|n| n.contains("truncated"))
+        );
+        let long = one(&format!(
+            "POST /h HTTP/1.1\r\nContent-Length: 5\r\n\r\n{BODY}"
+        ));
+        assert_eq!(long.bytes, &BODY.as_bytes()[..5]);
+        assert!(long.note.as_deref().is_some_and(|n| n.contains("ignored")));
+    }
+
+    #[test]
+    fn har_entries_with_plain_and_base64_bodies() {
+        let encoded = base64::engine::general_purpose::STANDARD.encode(BODY);
+        let har = serde_json::json!({"log": {"version": "1.2", "entries": [
+            {"request": {"method": "POST", "headers": [{"name": "X-Salla-Signature", "value": "ab"}],
+                         "postData": {"mimeType": "application/json", "text": BODY}}},
+            {"request": {"method": "POST", "headers": [], "postData": {"mimeType": "application/json", "text": encoded, "encoding": "base64"}}},
+            {"request": {"method": "GET", "headers": []}}
+        ]}})
+        .to_string();
+        let bodies = split("x.har", har.into_bytes(), Shape::Har);
+        assert_eq!(bodies.len(), 3);
+        let ok: Vec<&Body> = bodies.iter().filter_map(|b| b.as_ref().ok()).collect();
+        assert_eq!(ok[0].source, "x.har#entries/0");
+        assert_eq!(ok[0].headers[0].0, "X-Salla-Signature");
+        assert_eq!(ok[1].bytes, BODY.as_bytes());
+        assert!(matches!(&bodies[2], Err(b) if b.message.contains("no postData")));
+    }
+
+    #[test]
+    fn ndjson_streams_lines_with_their_numbers() {
+        let text = format!("{BODY}\n\n  {BODY}\nnot json\n");
+        let bodies: Vec<_> = ndjson("log.ndjson", io::Cursor::new(text)).collect();
+        let sources: Vec<String> = bodies
+            .iter()
+            .filter_map(|b| b.as_ref().ok())
+            .map(|b| b.source.clone())
+            .collect();
+        assert_eq!(
+            sources,
+            vec!["log.ndjson:1", "log.ndjson:3", "log.ndjson:4"]
+        );
+        let third = bodies[1].as_ref().ok().and_then(|b| b.origin);
+        assert_eq!(third, Some(Position { line: 3, column: 3 }));
+    }
+}
