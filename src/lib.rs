@@ -17,6 +17,7 @@ pub mod render;
 pub mod report;
 pub mod schema;
 pub mod settings;
+pub mod signature;
 pub mod summary;
 pub mod timeline;
 pub mod timestamp;

@@ -7,6 +7,7 @@
 //! Facts: `shared/PROVIDERS.md`, docs excerpt `shared/provider-docs/logitrail-order-webhooks.txt`.
 
 use super::{Clue, Provider, keys_present, str_field};
+use crate::signature::{Headers, Secret, Signature, basic_auth, transport_auth};
 use crate::summary::{Category, OrderSummary, occurred, text, text_at};
 use serde_json::{Map, Value};
 
@@ -53,6 +54,24 @@ impl Provider for Logitrail {
 
     fn delivery_metadata(&self) -> &'static [&'static str] {
         &["/event_id", "/webhook_id", "/retry_count"]
+    }
+
+    fn check_signature(
+        &self,
+        headers: Headers<'_>,
+        _body: &[u8],
+        secret: Option<&Secret>,
+    ) -> Option<Signature> {
+        (!headers.is_empty() || secret.is_some()).then(|| transport_auth(headers, "Logitrail does not sign its webhooks; integrations protect the URL with HTTP Basic auth"))
+    }
+
+    fn sign(
+        &self,
+        _body: &[u8],
+        secret: &Secret,
+        _scheme: Option<&str>,
+    ) -> Result<Vec<(String, String)>, String> {
+        basic_auth(secret)
     }
 
     fn delivery_id(&self, body: &Value) -> Option<String> {

@@ -10,6 +10,7 @@ pub mod ongoing;
 pub mod salla;
 pub mod snipcart;
 
+use crate::signature::{Headers, Secret, Signature};
 use crate::summary::OrderSummary;
 use serde_json::{Map, Value};
 
@@ -50,6 +51,29 @@ pub trait Provider: Sync {
         let _ = body;
         None
     }
+    /// The request headers that only this provider sends, if present
+    /// (`X-Salla-Signature`), for detection.
+    fn header_clue(&self, headers: Headers<'_>) -> Option<String> {
+        let _ = headers;
+        None
+    }
+    /// Checks the captured request's signature or reports its transport
+    /// authentication; `body` is the raw body, byte-exact. `None` when there
+    /// is nothing to say (no headers captured and no secret given).
+    fn check_signature(
+        &self,
+        headers: Headers<'_>,
+        body: &[u8],
+        secret: Option<&Secret>,
+    ) -> Option<Signature>;
+    /// The headers this provider would send with `body`, for `whi sign`.
+    /// `scheme` picks among several (Salla: `signature` or `token`).
+    fn sign(
+        &self,
+        body: &[u8],
+        secret: &Secret,
+        scheme: Option<&str>,
+    ) -> Result<Vec<(String, String)>, String>;
 }
 
 /// Every provider `whi` knows, in detection order.
@@ -75,6 +99,16 @@ pub(crate) fn keys_present(object: &Map<String, Value>, keys: &[&str]) -> String
         .copied()
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The names of the headers in `wanted` that are present.
+pub(crate) fn headers_present(headers: Headers<'_>, wanted: &[&str]) -> Option<String> {
+    let found: Vec<&str> = wanted
+        .iter()
+        .copied()
+        .filter(|h| headers.get(h).is_some())
+        .collect();
+    (!found.is_empty()).then(|| found.join(", "))
 }
 
 /// The string value of `key`, if it is a string.

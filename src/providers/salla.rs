@@ -3,7 +3,10 @@
 //! Body: `{event, merchant, created_at, data}`; the event name is in `event`.
 //! Facts: `shared/PROVIDERS.md`, docs excerpt `shared/provider-docs/salla-order-webhooks.txt`.
 
-use super::{Clue, Provider, keys_present, str_field};
+use super::{Clue, Provider, headers_present, keys_present, str_field};
+use crate::signature::{
+    Headers, Secret, Signature, Status, constant_time_eq, hmac_sha256_hex, verify_hmac_sha256_hex,
+};
 use crate::summary::{Category, OrderSummary, currency, full_name, occurred, text, text_at};
 use serde_json::Value;
 
@@ -68,6 +71,28 @@ impl Provider for Salla {
 
     fn summarize(&self, event: &str, body: &Value) -> OrderSummary {
         summarize(event, body)
+    }
+
+    fn header_clue(&self, headers: Headers<'_>) -> Option<String> {
+        headers_present(headers, &["X-Salla-Signature", "X-Salla-Security-Strategy"])
+    }
+
+    fn check_signature(
+        &self,
+        headers: Headers<'_>,
+        body: &[u8],
+        secret: Option<&Secret>,
+    ) -> Option<Signature> {
+        check_signature(headers, body, secret)
+    }
+
+    fn sign(
+        &self,
+        body: &[u8],
+        secret: &Secret,
+        scheme: Option<&str>,
+    ) -> Result<Vec<(String, String)>, String> {
+        sign(body, secret, scheme)
     }
 }
 
@@ -168,6 +193,171 @@ fn tracking(order: &Value) -> (Option<String>, Option<String>) {
     )
 }
 
+/// Salla's two security strategies (`X-Salla-Security-Strategy`).
+fn check_signature(
+    headers: Headers<'_>,
+    body: &[u8],
+    secret: Option<&Secret>,
+) -> Option<Signature> {
+    if headers.is_empty() && secret.is_none() {
+        return None;
+    }
+    let strategy = headers
+        .get("X-Salla-Security-Strategy")
+        .map(str::to_ascii_lowercase);
+    let token_mode = strategy.as_deref() == Some("token")
+        || (strategy.is_none()
+            && headers.get("X-Salla-Signature").is_none()
+            && headers.get("Authorization").is_some());
+    if token_mode {
+        return Some(check_token(headers, secret));
+    }
+    let Some(signature) = headers.get("X-Salla-Signature") else {
+        return Some(Signature::new(
+            "salla-signature",
+            Status::Missing,
+            "no X-Salla-Signature header: give whi the whole captured request, headers included",
+        ));
+    };
+    let Some(secret) = secret else {
+        return Some(Signature::new(
+            "salla-signature",
+            Status::NoSecret,
+            "X-Salla-Signature is present; pass --secret-env VAR or --secret-file PATH to verify it",
+        ));
+    };
+    Some(
+        match verify_hmac_sha256_hex(secret.expose(), body, signature) {
+            None => Signature::new(
+                "salla-signature",
+                Status::Invalid,
+                "X-Salla-Signature is not a hex HMAC-SHA256 digest",
+            ),
+            Some(true) => Signature::new(
+                "salla-signature",
+                Status::Valid,
+                "HMAC-SHA256 of the raw body matches X-Salla-Signature",
+            ),
+            Some(false) => Signature::new(
+                "salla-signature",
+                Status::Invalid,
+                diagnose(body, secret, signature),
+            ),
+        },
+    )
+}
+
+/// Why a Salla signature did not match: the body was re-serialised on its
+/// way (Salla signs the exact bytes of PHP's compact `json_encode`, with `\/`
+/// and `\uXXXX` escapes), or the secret is wrong.
+fn diagnose(body: &[u8], secret: &Secret, signature: &str) -> String {
+    if let Some(original) = salla_encoding(body)
+        && original != body
+        && verify_hmac_sha256_hex(secret.expose(), &original, signature) == Some(true)
+    {
+        return "the body was re-serialised after Salla signed it (the same JSON encoded as Salla sends it verifies): capture the raw request body, byte for byte".into();
+    }
+    let mut signs = Vec::new();
+    if body.windows(2).any(|w| w == b"\n " || w == b"\n\t") {
+        signs.push("pretty-printed");
+    }
+    if body.iter().any(|b| !b.is_ascii()) {
+        signs.push("non-ASCII characters not \\u-escaped");
+    }
+    if body.windows(2).any(|w| w[1] == b'/' && w[0] != b'\\') {
+        signs.push("slashes not escaped as \\/");
+    }
+    if signs.is_empty() {
+        "the body looks as Salla sends it (compact, escaped): the secret is probably wrong".into()
+    } else {
+        format!(
+            "the body looks re-serialised ({}), and Salla signs the exact bytes it sends: capture the raw request body; otherwise the secret is wrong",
+            signs.join(", ")
+        )
+    }
+}
+
+/// The body re-encoded the way Salla (PHP `json_encode`) writes JSON:
+/// compact, `/` as `\/`, non-ASCII as lower-case `\uXXXX`.
+fn salla_encoding(body: &[u8]) -> Option<Vec<u8>> {
+    let value: Value = serde_json::from_slice(body).ok()?;
+    let compact = serde_json::to_string(&value).ok()?;
+    let mut out = String::with_capacity(compact.len() + compact.len() / 8);
+    for c in compact.chars() {
+        match c {
+            '/' => out.push_str("\\/"),
+            c if !c.is_ascii() => {
+                for unit in c.encode_utf16(&mut [0; 2]) {
+                    out.push_str(&format!("\\u{unit:04x}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    Some(out.into_bytes())
+}
+
+fn check_token(headers: Headers<'_>, secret: Option<&Secret>) -> Signature {
+    let Some(auth) = headers.get("Authorization") else {
+        return Signature::new(
+            "salla-token",
+            Status::Missing,
+            "the Token strategy sends the token in Authorization, which is missing",
+        );
+    };
+    let Some(secret) = secret else {
+        return Signature::new(
+            "salla-token",
+            Status::NoSecret,
+            "Authorization is present; pass --secret-env VAR or --secret-file PATH to compare it",
+        );
+    };
+    let token = auth
+        .get(..7)
+        .filter(|p| p.eq_ignore_ascii_case("bearer "))
+        .map_or(auth, |_| &auth[7..])
+        .trim();
+    if constant_time_eq(token.as_bytes(), secret.expose()) {
+        Signature::new(
+            "salla-token",
+            Status::Valid,
+            "the Authorization token matches the secret",
+        )
+    } else {
+        Signature::new(
+            "salla-token",
+            Status::Invalid,
+            "the Authorization token does not match the secret",
+        )
+    }
+}
+
+fn sign(
+    body: &[u8],
+    secret: &Secret,
+    scheme: Option<&str>,
+) -> Result<Vec<(String, String)>, String> {
+    match scheme.map(str::to_ascii_lowercase).as_deref() {
+        None | Some("signature") => Ok(vec![
+            ("X-Salla-Security-Strategy".into(), "Signature".into()),
+            (
+                "X-Salla-Signature".into(),
+                hmac_sha256_hex(secret.expose(), body),
+            ),
+        ]),
+        Some("token") => Ok(vec![
+            ("X-Salla-Security-Strategy".into(), "Token".into()),
+            (
+                "Authorization".into(),
+                format!("Bearer {}", String::from_utf8_lossy(secret.expose())),
+            ),
+        ]),
+        Some(other) => Err(format!(
+            "unknown Salla strategy {other:?}: expected signature or token"
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -249,5 +439,89 @@ mod tests {
                 .recognise(&json!({"event": "x", "data": {}}))
                 .is_none()
         );
+    }
+
+    fn headers(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect()
+    }
+
+    const SALLA_BODY: &[u8] = br#"{"event":"order.created","merchant":1,"data":{"url":"https:\/\/salla.sa\/x","name":"\u0639\u0637\u0631"}}"#;
+
+    fn status_of(h: &[(String, String)], body: &[u8], secret: &str) -> (Status, String) {
+        let secret = Secret::new(secret.as_bytes().to_vec());
+        let s = check_signature(Headers(h), body, Some(&secret)).map(|s| (s.status, s.reason));
+        s.unwrap_or((Status::Missing, String::new()))
+    }
+
+    #[test]
+    fn signature_strategy_valid_tampered_wrong_secret_reserialised() {
+        let mac = hmac_sha256_hex(b"s3cret", SALLA_BODY);
+        let h = headers(&[
+            ("x-salla-security-strategy", "Signature"),
+            ("X-SALLA-SIGNATURE", &mac),
+        ]);
+        assert_eq!(status_of(&h, SALLA_BODY, "s3cret").0, Status::Valid);
+        let tampered =
+            String::from_utf8_lossy(SALLA_BODY).replace("\"merchant\":1", "\"merchant\":2");
+        let (status, reason) = status_of(&h, tampered.as_bytes(), "s3cret");
+        assert_eq!(status, Status::Invalid);
+        assert!(reason.contains("secret is probably wrong"), "{reason}");
+        let (status, reason) = status_of(&h, SALLA_BODY, "wrong");
+        assert_eq!(status, Status::Invalid);
+        assert!(reason.contains("secret is probably wrong"), "{reason}");
+        let value: Value = serde_json::from_slice(SALLA_BODY).unwrap_or_default();
+        let pretty = serde_json::to_string_pretty(&value).unwrap_or_default();
+        let (status, reason) = status_of(&h, pretty.as_bytes(), "s3cret");
+        assert_eq!(status, Status::Invalid);
+        assert!(
+            reason.contains("re-serialised after Salla signed it"),
+            "{reason}"
+        );
+    }
+
+    #[test]
+    fn signature_without_secret_or_header() {
+        let h = headers(&[("X-Salla-Signature", "ab")]);
+        assert_eq!(
+            check_signature(Headers(&h), SALLA_BODY, None).map(|s| s.status),
+            Some(Status::NoSecret)
+        );
+        let none = headers(&[("Content-Type", "application/json")]);
+        assert_eq!(status_of(&none, SALLA_BODY, "x").0, Status::Missing);
+        assert_eq!(check_signature(Headers(&[]), SALLA_BODY, None), None);
+    }
+
+    #[test]
+    fn token_strategy_with_and_without_bearer() {
+        for auth in ["Bearer tok-123", "bearer tok-123", "tok-123"] {
+            let h = headers(&[
+                ("X-Salla-Security-Strategy", "Token"),
+                ("Authorization", auth),
+            ]);
+            assert_eq!(
+                status_of(&h, SALLA_BODY, "tok-123").0,
+                Status::Valid,
+                "{auth}"
+            );
+            assert_eq!(
+                status_of(&h, SALLA_BODY, "tok-999").0,
+                Status::Invalid,
+                "{auth}"
+            );
+        }
+    }
+
+    #[test]
+    fn signing_round_trips() {
+        let secret = Secret::new(b"s3cret".to_vec());
+        let signed = sign(SALLA_BODY, &secret, None).unwrap_or_default();
+        let (status, _) = status_of(&signed, SALLA_BODY, "s3cret");
+        assert_eq!(status, Status::Valid);
+        let token = sign(SALLA_BODY, &secret, Some("token")).unwrap_or_default();
+        assert_eq!(status_of(&token, SALLA_BODY, "s3cret").0, Status::Valid);
+        assert!(sign(SALLA_BODY, &secret, Some("hmac512")).is_err());
     }
 }

@@ -4,7 +4,8 @@
 //! fields (`from`/`to`, `trackingNumber`/`trackingUrl`).
 //! Facts: `shared/PROVIDERS.md`, docs excerpt `shared/provider-docs/snipcart-order-webhooks.fr.txt`.
 
-use super::{Clue, Provider, keys_present, str_field};
+use super::{Clue, Provider, headers_present, keys_present, str_field};
+use crate::signature::{Headers, Secret, Signature, Status};
 use crate::summary::{Category, OrderSummary, currency, occurred, text, text_at};
 use serde_json::Value;
 
@@ -54,6 +55,47 @@ impl Provider for Snipcart {
 
     fn summarize(&self, event: &str, body: &Value) -> OrderSummary {
         summarize(event, body)
+    }
+
+    fn header_clue(&self, headers: Headers<'_>) -> Option<String> {
+        headers_present(headers, &["X-Snipcart-RequestToken"])
+    }
+
+    /// Snipcart does not sign: it sends a request token that only its API
+    /// can confirm (within an hour), so offline it is present or absent.
+    fn check_signature(
+        &self,
+        headers: Headers<'_>,
+        _body: &[u8],
+        secret: Option<&Secret>,
+    ) -> Option<Signature> {
+        if headers.is_empty() && secret.is_none() {
+            return None;
+        }
+        Some(match headers.get("X-Snipcart-RequestToken") {
+            Some(_) => Signature::new(
+                "snipcart-request-token",
+                Status::Unverifiable,
+                "X-Snipcart-RequestToken is present; it can only be checked online, against Snipcart's request validation API, within an hour of the request",
+            ),
+            None => Signature::new(
+                "snipcart-request-token",
+                Status::Missing,
+                "no X-Snipcart-RequestToken header: Snipcart sends one with every webhook",
+            ),
+        })
+    }
+
+    fn sign(
+        &self,
+        _body: &[u8],
+        secret: &Secret,
+        _scheme: Option<&str>,
+    ) -> Result<Vec<(String, String)>, String> {
+        Ok(vec![(
+            "X-Snipcart-RequestToken".into(),
+            String::from_utf8_lossy(secret.expose()).into_owned(),
+        )])
     }
 }
 
