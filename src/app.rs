@@ -2,6 +2,7 @@
 //! input in memory at a time; timelines; and the two-payload diff. Returns
 //! data and tallies, never prints.
 
+use crate::capture::{self, Body, Broken, Shape};
 use crate::detect::Overrides;
 use crate::diff::{self, DiffReport};
 use crate::input::{self, Input, InputError};
@@ -10,6 +11,7 @@ use crate::providers::Provider;
 use crate::render::Render;
 use crate::report::{self, Record, Tally};
 use crate::settings::Settings;
+use crate::signature::Secret;
 use crate::timeline::{self, Delivery, Timeline};
 use std::io::{self, Read};
 
@@ -80,27 +82,64 @@ fn each_record(
     let overrides = Overrides {
         provider: settings.provider,
         event: settings.event.as_deref(),
+        secret: settings.secret.as_ref(),
     };
     for resolved in input::resolve(&settings.inputs) {
-        let source = match input::read(&resolved, stdin) {
-            Ok(source) => source,
+        let opened = input::open(&resolved, stdin).and_then(|(name, reader)| bodies(name, reader));
+        let bodies = match opened {
+            Ok(bodies) => bodies,
             Err(error) => {
                 tally.input_errors += 1;
                 render.input_error(&error)?;
                 continue;
             }
         };
-        for parsed in payload::parse(source) {
-            let record = if settings.summarize {
-                report::inspect(&parsed, overrides)
-            } else {
-                report::check(&parsed, overrides)
+        for body in bodies {
+            let parsed_list = match body {
+                Ok(body) => payload::parse_body(body),
+                Err(broken) => vec![payload::broken(broken)],
             };
-            tally.add(&record);
-            sink(render, record)?;
+            for parsed in parsed_list {
+                let record = if settings.summarize {
+                    report::inspect(&parsed, overrides)
+                } else {
+                    report::check(&parsed, overrides)
+                };
+                tally.add(&record);
+                sink(render, record)?;
+            }
         }
     }
     Ok(())
+}
+
+/// How much of an input is read to tell what it holds.
+const SNIFF_BYTES: u64 = 64 * 1024;
+
+/// The bodies of one input: NDJSON is streamed with a bounded buffer, any
+/// other shape is read whole, once.
+fn bodies<'r>(
+    name: String,
+    mut reader: Box<dyn Read + 'r>,
+) -> Result<Box<dyn Iterator<Item = Result<Body, Broken>> + 'r>, InputError> {
+    let failed = |e: io::Error, name: &str| InputError {
+        input: name.to_string(),
+        message: format!("cannot read: {e}"),
+    };
+    let mut head = Vec::new();
+    (&mut reader)
+        .take(SNIFF_BYTES)
+        .read_to_end(&mut head)
+        .map_err(|e| failed(e, &name))?;
+    let shape = capture::sniff(&name, &head);
+    if shape == Shape::Ndjson {
+        let stream = io::BufReader::with_capacity(256 * 1024, io::Cursor::new(head).chain(reader));
+        return Ok(Box::new(capture::ndjson(&name, stream)));
+    }
+    reader
+        .read_to_end(&mut head)
+        .map_err(|e| failed(e, &name))?;
+    Ok(Box::new(capture::split(&name, head, shape).into_iter()))
 }
 
 /// Runs `whi diff`: loads one payload from each argument and compares them.
@@ -117,6 +156,7 @@ pub fn diff(
     let overrides = Overrides {
         provider,
         event: None,
+        secret: None,
     };
     diff::compare(&old, &new, overrides, all)
 }
@@ -166,4 +206,34 @@ fn load_one(arg: &str, stdin: &mut dyn Read) -> Result<Payload, String> {
             count.saturating_sub(1)
         )),
     }
+}
+
+/// A body with the headers its provider would send.
+#[derive(Debug, Clone)]
+pub struct Signed {
+    /// The provider's headers.
+    pub headers: Vec<(String, String)>,
+    /// The body, byte for byte as read.
+    pub body: Vec<u8>,
+}
+
+/// Runs `whi sign`: reads the body as it is and computes the provider's headers.
+pub fn sign(
+    provider: &'static dyn Provider,
+    secret: &Secret,
+    scheme: Option<&str>,
+    input: &str,
+    stdin: &mut dyn Read,
+) -> Result<Signed, String> {
+    let input = if input == "-" {
+        Input::Stdin
+    } else {
+        Input::File(input.into())
+    };
+    let source = input::read(&input, stdin).map_err(|e| format!("{}: {}", e.input, e.message))?;
+    let headers = provider.sign(&source.bytes, secret, scheme)?;
+    Ok(Signed {
+        headers,
+        body: source.bytes,
+    })
 }

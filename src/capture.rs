@@ -316,7 +316,10 @@ pub const MAX_LINE: usize = 256 * 1024 * 1024;
 
 /// Streams NDJSON: one body per non-blank line, named `name:LINE`. Memory
 /// holds one line at a time.
-pub fn ndjson<R: BufRead>(name: &str, reader: R) -> impl Iterator<Item = Result<Body, Broken>> {
+pub fn ndjson<R: BufRead>(
+    name: &str,
+    reader: R,
+) -> impl Iterator<Item = Result<Body, Broken>> + use<R> {
     let name = name.to_string();
     let mut reader = reader;
     let mut line_number = 0usize;

@@ -54,6 +54,63 @@ pub enum Command {
     /// changed, then every raw field by JSON pointer.
     #[command(after_help = DIFF_HELP)]
     Diff(DiffArgs),
+
+    /// Print the headers a provider would send with a body (Salla's
+    /// X-Salla-Signature, ...), or with --request a complete raw HTTP request,
+    /// to send signed test webhooks to your own receiver.
+    #[command(after_help = SIGN_HELP)]
+    Sign(SignArgs),
+}
+
+const SIGN_HELP: &str = "\
+Examples:
+  SALLA_SECRET=... whi sign --provider salla --secret-env SALLA_SECRET samples/salla/order.created.json
+  whi sign --provider salla --secret-env SALLA_SECRET --request payload.json | curl --data-binary @- ...
+  whi sign --provider salla --secret-env SALLA_SECRET --request payload.json | whi validate --secret-env SALLA_SECRET
+
+The body is sent exactly as it is in the file: signatures cover the raw bytes.";
+
+/// Arguments of `whi sign`.
+#[derive(Debug, Args)]
+pub struct SignArgs {
+    /// The body to sign: a file, or - for stdin.
+    #[arg(value_name = "BODY")]
+    pub input: String,
+
+    /// Whose headers to produce (salla: HMAC signature or token; snipcart:
+    /// request token; logitrail, ongoing: HTTP Basic auth from user:password).
+    #[arg(long, value_name = "PROVIDER")]
+    pub provider: String,
+
+    /// The secret, from this environment variable.
+    #[arg(
+        long,
+        value_name = "VAR",
+        conflicts_with = "secret_file",
+        required_unless_present = "secret_file"
+    )]
+    pub secret_env: Option<String>,
+
+    /// The secret, from this file (one trailing newline is ignored).
+    #[arg(long, value_name = "PATH")]
+    pub secret_file: Option<std::path::PathBuf>,
+
+    /// Salla's security strategy: signature (default) or token.
+    #[arg(long, value_name = "STRATEGY")]
+    pub strategy: Option<String>,
+
+    /// Print a complete raw HTTP/1.1 request (request line, headers, blank
+    /// line, body) instead of the headers alone.
+    #[arg(long)]
+    pub request: bool,
+
+    /// The URL the request is for (with --request).
+    #[arg(
+        long,
+        value_name = "URL",
+        default_value = "http://localhost:8080/webhooks"
+    )]
+    pub url: String,
 }
 
 const INSPECT_EXAMPLES: &str = "\
@@ -147,6 +204,16 @@ pub struct ValidateArgs {
     /// Show how every payload was detected, not only the failing ones.
     #[arg(short, long)]
     pub verbose: bool,
+
+    /// Verify signatures with the webhook secret held in this environment
+    /// variable (Salla: the webhook secret, or the token in Token mode).
+    #[arg(long, value_name = "VAR", conflicts_with = "secret_file")]
+    pub secret_env: Option<String>,
+
+    /// Verify signatures with the webhook secret read from this file (one
+    /// trailing newline is ignored).
+    #[arg(long, value_name = "PATH")]
+    pub secret_file: Option<std::path::PathBuf>,
 }
 
 /// `--color` choices.

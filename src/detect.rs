@@ -5,15 +5,18 @@
 
 use crate::providers::{self, Provider};
 use crate::schema;
+use crate::signature::{Headers, Secret};
 use serde_json::Value;
 
-/// What the user forced on the command line.
+/// What the user forced or supplied on the command line.
 #[derive(Default, Clone, Copy)]
 pub struct Overrides<'a> {
     /// Only this provider is considered (`--provider`).
     pub provider: Option<&'static dyn Provider>,
     /// The event, whatever the body says (`--event`).
     pub event: Option<&'a str>,
+    /// The webhook secret for signature checks (`--secret-env`, `--secret-file`).
+    pub secret: Option<&'a Secret>,
 }
 
 /// The provider and event of one body.
@@ -41,12 +44,46 @@ impl Detection {
 /// Detects the provider and event of `body`, or `None` when no provider
 /// recognises it (and none was forced).
 pub fn detect(body: &Value, overrides: Overrides<'_>) -> Option<Detection> {
-    let found = match overrides.provider {
+    detect_request(body, Headers(&[]), overrides)
+}
+
+/// Detects the provider and event of a captured request: a provider's own
+/// headers decide between providers that recognise the body, and are named
+/// in `detected_by`.
+pub fn detect_request(
+    body: &Value,
+    headers: Headers<'_>,
+    overrides: Overrides<'_>,
+) -> Option<Detection> {
+    let by_header = providers::REGISTRY
+        .iter()
+        .find_map(|p| p.header_clue(headers).map(|names| (*p, names)));
+    let mut found = match overrides.provider {
         Some(provider) => provider.recognise(body).map(|clue| (provider, clue)),
-        None => providers::REGISTRY
-            .iter()
-            .find_map(|p| p.recognise(body).map(|clue| (*p, clue))),
+        None => by_header
+            .as_ref()
+            .and_then(|(p, _)| p.recognise(body).map(|clue| (*p, clue)))
+            .or_else(|| {
+                providers::REGISTRY
+                    .iter()
+                    .find_map(|p| p.recognise(body).map(|clue| (*p, clue)))
+            }),
     };
+    if let (Some((provider, clue)), Some((named, names))) = (&mut found, by_header) {
+        if provider.name() == named.name() {
+            clue.detected_by = format!("header {names}; {}", clue.detected_by);
+        } else {
+            let remark = format!(
+                "the headers ({names}) are {}'s but the body is not",
+                named.title()
+            );
+            clue.note = Some(
+                clue.note
+                    .take()
+                    .map_or(remark.clone(), |n| format!("{n}; {remark}")),
+            );
+        }
+    }
     let (provider, mut event, mut detected_by, note) = match (found, overrides.provider) {
         (Some((provider, clue)), _) => (provider, clue.event, clue.detected_by, clue.note),
         (None, Some(provider)) if overrides.event.is_some() => {
@@ -101,10 +138,27 @@ mod tests {
     }
 
     #[test]
+    fn provider_headers_are_named_and_decide() {
+        let body = json!({"event": "order.created", "merchant": 1, "data": {}});
+        let headers = vec![("x-salla-signature".to_string(), "ab".to_string())];
+        let d = detect_request(&body, Headers(&headers), Overrides::default());
+        assert!(d.is_some_and(|d| {
+            d.detected_by
+                .starts_with("header X-Salla-Signature; body: event")
+        }));
+        let snipcart = vec![("X-Snipcart-RequestToken".to_string(), "t".to_string())];
+        let d = detect_request(&body, Headers(&snipcart), Overrides::default());
+        assert!(d.is_some_and(
+            |d| d.provider == "salla" && d.note.is_some_and(|n| n.contains("Snipcart's"))
+        ));
+    }
+
+    #[test]
     fn overrides_force_provider_and_event() {
         let forced = Overrides {
             provider: providers::find("salla"),
             event: Some("order.created"),
+            secret: None,
         };
         let d = detect(&json!({"hello": "world"}), forced);
         assert_eq!(
@@ -118,6 +172,7 @@ mod tests {
         let only_provider = Overrides {
             provider: providers::find("salla"),
             event: None,
+            secret: None,
         };
         assert_eq!(detect(&json!({"hello": "world"}), only_provider), None);
     }

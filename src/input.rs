@@ -41,7 +41,7 @@ pub enum Input {
 }
 
 /// File name extensions picked up when walking a directory.
-const DIR_EXTENSIONS: &[&str] = &["json"];
+const DIR_EXTENSIONS: &[&str] = &["json", "ndjson", "jsonl", "http", "har"];
 
 /// Resolves every INPUT argument into inputs, expanding directories and globs.
 pub fn resolve(inputs: &[String]) -> Vec<Input> {
@@ -92,6 +92,33 @@ pub fn read(input: &Input, stdin: &mut dyn Read) -> Result<Source, InputError> {
             }
             match fs::read(path) {
                 Ok(bytes) => Ok(Source { name, bytes }),
+                Err(err) => Err(InputError {
+                    input: name,
+                    message: describe_io(&err),
+                }),
+            }
+        }
+        Input::Error(err) => Err(err.clone()),
+    }
+}
+
+/// Opens one input for reading as a stream, named as the user sees it.
+pub fn open<'a>(
+    input: &Input,
+    stdin: &'a mut dyn Read,
+) -> Result<(String, Box<dyn Read + 'a>), InputError> {
+    match input {
+        Input::Stdin => Ok(("-".into(), Box::new(stdin))),
+        Input::File(path) => {
+            let name = path.display().to_string();
+            if path.is_dir() {
+                return Err(InputError {
+                    input: name,
+                    message: "is a directory where a file was expected".into(),
+                });
+            }
+            match fs::File::open(path) {
+                Ok(file) => Ok((name, Box::new(file))),
                 Err(err) => Err(InputError {
                     input: name,
                     message: describe_io(&err),

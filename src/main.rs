@@ -31,6 +31,27 @@ fn run(cli: Cli, term: &Terminal) -> anyhow::Result<u8> {
     let settings = match cli.command {
         Command::Validate(args) => Settings::for_validate(args, cli.color, term)?,
         Command::Inspect(args) => Settings::for_inspect(args, cli.color, term)?,
+        Command::Sign(args) => {
+            let provider = settings::provider(Some(&args.provider))?
+                .ok_or_else(|| anyhow::anyhow!("--provider is required"))?;
+            let secret = settings::secret(args.secret_env.as_deref(), args.secret_file.as_deref())?
+                .ok_or_else(|| {
+                    anyhow::anyhow!("give the secret with --secret-env VAR or --secret-file PATH")
+                })?;
+            let (host, path) = split_url(&args.url)?;
+            let signed = whi::app::sign(
+                provider,
+                &secret,
+                args.strategy.as_deref(),
+                &args.input,
+                &mut io::stdin().lock(),
+            )
+            .map_err(anyhow::Error::msg)?;
+            let mut out = io::BufWriter::new(io::stdout().lock());
+            render::human::signed(&mut out, &signed, args.request.then_some((host, path)))?;
+            out.flush()?;
+            return Ok(0);
+        }
         Command::Diff(args) => {
             let provider = settings::provider(args.provider.as_deref())?;
             let report = match whi::app::diff(
@@ -80,6 +101,20 @@ fn run(cli: Cli, term: &Terminal) -> anyhow::Result<u8> {
     };
     out.flush()?;
     Ok(tally.exit_code())
+}
+
+/// `http://host:port/path` → (`host:port`, `/path`).
+fn split_url(url: &str) -> anyhow::Result<(&str, &str)> {
+    let rest = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))
+        .ok_or_else(|| {
+            anyhow::anyhow!("--url {url}: expected http://host/path or https://host/path")
+        })?;
+    Ok(match rest.find('/') {
+        Some(slash) => (&rest[..slash], &rest[slash..]),
+        None => (rest, "/"),
+    })
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {

@@ -6,6 +6,7 @@
 //! column where parsing stopped. Each payload keeps the text it came from so
 //! that problems can be located in the user's input. Nothing here prints.
 
+use crate::capture::{self, Body, Broken};
 use crate::input::Source;
 use crate::locate::{self, Position};
 use serde_json::Value;
@@ -22,13 +23,36 @@ pub struct Payload {
     pub prefix: String,
     /// The parsed body.
     pub value: Value,
+    /// The captured request's headers (empty for a bare body).
+    pub headers: Arc<[(String, String)]>,
+    /// Where `text` starts in the input, so positions are the input's own;
+    /// `None` when the body is not literally in the input (HAR base64).
+    pub origin: Option<Position>,
+    /// A remark about the capture (e.g. a Content-Length mismatch).
+    pub capture_note: Option<String>,
 }
 
 impl Payload {
     /// Line and column, in the input, of the value at `pointer` inside this body.
     pub fn position(&self, pointer: &str) -> Option<Position> {
         let full = format!("{}{}", self.prefix, pointer);
-        locate::locate(&self.text, &full).map(|offset| locate::position(&self.text, offset))
+        locate::locate(&self.text, &full)
+            .map(|offset| shift(locate::position(&self.text, offset), self.origin))
+    }
+}
+
+/// Moves a position inside a body to the input, given where the body starts.
+fn shift(at: Position, origin: Option<Position>) -> Position {
+    match origin {
+        Some(o) if at.line == 1 => Position {
+            line: o.line,
+            column: o.column + at.column - 1,
+        },
+        Some(o) => Position {
+            line: o.line + at.line - 1,
+            column: at.column,
+        },
+        None => at,
     }
 }
 
@@ -52,20 +76,45 @@ pub enum Parsed {
     Syntax(SyntaxError),
 }
 
-/// Parses a source into its payloads.
+/// Parses a source that is a plain JSON body into its payloads.
 pub fn parse(source: Source) -> Vec<Parsed> {
-    let Source { name, bytes } = source;
+    parse_body(capture::plain(&source.name, source.bytes))
+}
+
+/// A capture that yielded no body becomes an unparseable input.
+pub fn broken(broken: Broken) -> Parsed {
+    Parsed::Syntax(SyntaxError {
+        source: broken.source,
+        message: broken.message,
+        position: Position { line: 1, column: 1 },
+    })
+}
+
+/// Parses one captured body into its payloads.
+pub fn parse_body(body: Body) -> Vec<Parsed> {
+    let Body {
+        source: name,
+        bytes,
+        headers,
+        origin,
+        note,
+    } = body;
+    let headers: Arc<[(String, String)]> = headers.into();
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     if let Some(message) = not_json_text(bytes) {
         return vec![Parsed::Syntax(SyntaxError {
             source: name,
             message: message.into(),
-            position: Position { line: 1, column: 1 },
+            position: shift(Position { line: 1, column: 1 }, origin),
         })];
     }
     let value: Value = match serde_json::from_slice(bytes) {
         Ok(value) => value,
-        Err(err) => return vec![Parsed::Syntax(syntax_error(name, bytes, &err))],
+        Err(err) => {
+            let mut error = syntax_error(name, bytes, &err);
+            error.position = shift(error.position, origin);
+            return vec![Parsed::Syntax(error)];
+        }
     };
     // serde_json accepted it, so it is UTF-8 throughout.
     let text: Arc<str> = String::from_utf8_lossy(bytes).into();
@@ -79,6 +128,9 @@ pub fn parse(source: Source) -> Vec<Parsed> {
                     text: Arc::clone(&text),
                     prefix: format!("/{i}"),
                     value,
+                    headers: Arc::clone(&headers),
+                    origin,
+                    capture_note: note.clone(),
                 })
             })
             .collect(),
@@ -87,6 +139,9 @@ pub fn parse(source: Source) -> Vec<Parsed> {
             text,
             prefix: String::new(),
             value,
+            headers,
+            origin,
+            capture_note: note,
         })],
     }
 }

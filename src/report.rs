@@ -7,6 +7,7 @@
 use crate::detect::{self, Overrides};
 use crate::payload::{Parsed, Payload, SyntaxError};
 use crate::providers;
+use crate::signature::{self, Headers, Signature};
 use crate::summary::OrderSummary;
 use crate::validate::{self, Problem, Verdict};
 use serde::Serialize;
@@ -61,6 +62,9 @@ pub struct Record {
     pub errors: Vec<Problem>,
     /// Deprecated fields and unusual values.
     pub warnings: Vec<Problem>,
+    /// The captured request's signature or authentication; null when the
+    /// input carried no headers and no secret was given.
+    pub signature: Option<Signature>,
     /// `whi inspect` only: the normalised order summary (null when the
     /// provider is unknown); absent from `whi validate` records.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -96,6 +100,7 @@ fn unparseable(err: &SyntaxError) -> Record {
         note: None,
         errors: vec![problem],
         warnings: Vec::new(),
+        signature: None,
         summary: None,
         delivery_id: None,
     }
@@ -117,7 +122,8 @@ pub fn inspect(parsed: &Parsed, overrides: Overrides<'_>) -> Record {
 }
 
 fn check_payload(payload: &Payload, overrides: Overrides<'_>) -> Record {
-    let Some(detection) = detect::detect(&payload.value, overrides) else {
+    let headers = Headers(&payload.headers);
+    let Some(detection) = detect::detect_request(&payload.value, headers, overrides) else {
         return unrecognised(payload, overrides);
     };
     let mut record = Record {
@@ -131,33 +137,66 @@ fn check_payload(payload: &Payload, overrides: Overrides<'_>) -> Record {
         note: detection.note.clone(),
         errors: Vec::new(),
         warnings: Vec::new(),
+        signature: None,
         summary: None,
         delivery_id: None,
     };
-    let Some(path) = detection.schema_path() else {
-        record.note = Some(format!(
-            "no schema is bundled for {}/{}: not validated",
-            detection.provider, detection.event
-        ));
-        return record;
-    };
-    let verdict = validate::validate(payload, &path).unwrap_or_else(|broken| Verdict {
-        errors: vec![Problem::at(
-            "",
-            "schema",
-            format!("bundled schema is broken: {broken}"),
-            None,
-        )],
-        warnings: Vec::new(),
-    });
-    record.valid = Some(verdict.errors.is_empty());
-    record.status = if verdict.errors.is_empty() {
-        Status::Valid
-    } else {
-        Status::Invalid
-    };
-    record.errors = verdict.errors;
-    record.warnings = verdict.warnings;
+    match detection.schema_path() {
+        Some(path) => {
+            let verdict = validate::validate(payload, &path).unwrap_or_else(|broken| Verdict {
+                errors: vec![Problem::at(
+                    "",
+                    "schema",
+                    format!("bundled schema is broken: {broken}"),
+                    None,
+                )],
+                warnings: Vec::new(),
+            });
+            record.valid = Some(verdict.errors.is_empty());
+            record.status = if verdict.errors.is_empty() {
+                Status::Valid
+            } else {
+                Status::Invalid
+            };
+            record.errors = verdict.errors;
+            record.warnings = verdict.warnings;
+        }
+        None => {
+            let missing = format!(
+                "no schema is bundled for {}/{}: not validated",
+                detection.provider, detection.event
+            );
+            record.note = Some(
+                record
+                    .note
+                    .take()
+                    .map_or(missing.clone(), |n| format!("{n}; {missing}")),
+            );
+        }
+    }
+    if let Some(note) = &payload.capture_note {
+        record
+            .warnings
+            .push(Problem::at("", "capture", note.clone(), None));
+    }
+    if let Some(provider) = providers::find(detection.provider) {
+        let signature =
+            provider.check_signature(headers, payload.text.as_bytes(), overrides.secret);
+        if let Some(sig) = signature
+            .as_ref()
+            .filter(|s| s.status == signature::Status::Invalid)
+        {
+            record.errors.push(Problem::at(
+                "",
+                "signature",
+                format!("signature invalid: {}", sig.reason),
+                None,
+            ));
+            record.valid = Some(false);
+            record.status = Status::Invalid;
+        }
+        record.signature = signature;
+    }
     record
 }
 
@@ -185,6 +224,7 @@ fn unrecognised(payload: &Payload, overrides: Overrides<'_>) -> Record {
             payload.position(""),
         )],
         warnings: Vec::new(),
+        signature: None,
         summary: None,
         delivery_id: None,
     }

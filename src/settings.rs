@@ -4,7 +4,9 @@
 
 use crate::cli::{ColorChoice, Format, InspectArgs, ValidateArgs};
 use crate::providers::{self, Provider};
-use anyhow::{Result, bail};
+use crate::signature::Secret;
+use anyhow::{Context, Result, bail};
+use std::path::Path;
 
 /// What the environment says about colour.
 #[derive(Debug, Clone, Default)]
@@ -37,6 +39,8 @@ pub struct Settings {
     pub summarize: bool,
     /// Group summaries into per-order timelines (`whi inspect --timeline`).
     pub timeline: bool,
+    /// The webhook secret for signature checks.
+    pub secret: Option<Secret>,
 }
 
 /// Decides colour as STYLE.md says: `auto` = stdout is a terminal, NO_COLOR
@@ -91,6 +95,7 @@ impl Settings {
             verbose: args.verbose,
             summarize: false,
             timeline: false,
+            secret: secret(args.secret_env.as_deref(), args.secret_file.as_deref())?,
         })
     }
 
@@ -100,6 +105,28 @@ impl Settings {
         settings.summarize = true;
         settings.timeline = args.timeline;
         Ok(settings)
+    }
+}
+
+/// Reads the secret named by `--secret-env VAR` or `--secret-file PATH`.
+/// Secrets are never taken as bare arguments (they would land in shell
+/// history and process lists) and never printed.
+pub fn secret(env: Option<&str>, file: Option<&Path>) -> Result<Option<Secret>> {
+    match (env, file) {
+        (Some(var), _) => match std::env::var_os(var) {
+            Some(value) if !value.is_empty() => Ok(Some(Secret::new(value.into_encoded_bytes()))),
+            Some(_) => bail!("--secret-env {var}: the variable is empty"),
+            None => bail!("--secret-env {var}: the variable is not set"),
+        },
+        (None, Some(path)) => {
+            let bytes =
+                std::fs::read(path).with_context(|| format!("--secret-file {}", path.display()))?;
+            if bytes.is_empty() {
+                bail!("--secret-file {}: the file is empty", path.display());
+            }
+            Ok(Some(Secret::new(bytes)))
+        }
+        (None, None) => Ok(None),
     }
 }
 

@@ -6,6 +6,7 @@ use super::{Palette, Render, write_input_error};
 use crate::diff::{DiffReport, Kind};
 use crate::input::InputError;
 use crate::report::{Record, Status, Tally};
+use crate::signature::Status as SigStatus;
 use crate::summary::{Category, OrderSummary};
 use crate::timeline::Timeline;
 use crate::validate::Problem;
@@ -110,6 +111,26 @@ impl Render for Human<'_> {
         }
         for problem in &record.warnings {
             self.problem(problem, "warning", self.palette.warn)?;
+        }
+        if let Some(sig) = record
+            .signature
+            .as_ref()
+            .filter(|s| s.status != SigStatus::Invalid)
+        {
+            let (word, style) = match sig.status {
+                SigStatus::Valid => ("valid", self.palette.good),
+                SigStatus::Missing => ("missing", self.palette.warn),
+                SigStatus::NoSecret => ("not checked", self.palette.warn),
+                SigStatus::Unverifiable | SigStatus::Invalid => ("unverifiable", self.palette.dim),
+            };
+            writeln!(
+                self.out,
+                "  {} {} ({}): {}",
+                "signature".style(self.palette.dim),
+                word.style(style),
+                sig.scheme,
+                sig.reason
+            )?;
         }
         if let Some(Some(summary)) = &record.summary {
             write_summary(self.out, &self.palette, summary)?;
@@ -411,4 +432,29 @@ pub fn diff(out: &mut dyn Write, palette: &Palette, report: &DiffReport) -> io::
         plural(report.changes.len(), "change"),
         plural(report.raw_changes.len(), "raw change")
     )
+}
+
+/// `whi sign`: the headers, one `Name: value` per line, or with `request`
+/// (host, path) a raw HTTP/1.1 request with CRLF line ends and the body as is.
+pub fn signed(
+    out: &mut dyn Write,
+    signed: &crate::app::Signed,
+    request: Option<(&str, &str)>,
+) -> io::Result<()> {
+    let Some((host, path)) = request else {
+        for (name, value) in &signed.headers {
+            writeln!(out, "{name}: {value}")?;
+        }
+        return Ok(());
+    };
+    write!(
+        out,
+        "POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+    )?;
+    write!(out, "Content-Length: {}\r\n", signed.body.len())?;
+    for (name, value) in &signed.headers {
+        write!(out, "{name}: {value}\r\n")?;
+    }
+    out.write_all(b"\r\n")?;
+    out.write_all(&signed.body)
 }
