@@ -7,6 +7,7 @@ use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 use whi::cli::{Cli, Command, Format};
 use whi::render::{Palette, Render, human::Human, json::Json};
+use whi::render::{github::Github, junit::Junit, sarif::Sarif};
 use whi::settings::{Settings, Terminal};
 
 fn main() -> ExitCode {
@@ -42,6 +43,9 @@ fn run(cli: Cli, term: &Terminal) -> anyhow::Result<u8> {
                     settings.verbose,
                 )),
                 Format::Json => Box::new(Json::new(&mut out, &mut err)),
+                Format::Github => Box::new(Github::new(&mut out, &mut err)),
+                Format::Junit => Box::new(Junit::new(&mut out, &mut err)),
+                Format::Sarif => Box::new(Sarif::new(&mut out, &mut err)),
             };
             let tally = whi::app::validate(&settings, &mut io::stdin().lock(), renderer.as_mut())?;
             drop(renderer);
