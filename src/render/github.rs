@@ -52,11 +52,13 @@ impl<'a> Github<'a> {
         let mut properties = Vec::new();
         if let Some(file) = source_file(&record.source) {
             properties.push(("file", file.to_string()));
-            if let Some(line) = problem.line {
-                properties.push(("line", line.to_string()));
-                if let Some(column) = problem.column {
-                    properties.push(("col", column.to_string()));
-                }
+        }
+        // Kept for stdin too: without a file the annotation is not placed,
+        // but the log still says where the problem is.
+        if let Some(line) = problem.line {
+            properties.push(("line", line.to_string()));
+            if let Some(column) = problem.column {
+                properties.push(("col", column.to_string()));
             }
         }
         properties.push(("title", kind(record, "/")));
