@@ -124,10 +124,8 @@ mod tests {
             Format::Human,
             &Terminal::default()
         ));
-        assert!(!use_color(
-            ColorChoice::Always,
-            Format::Json,
-            &tty(None, None)
-        ));
+        for machine in [Format::Json, Format::Github, Format::Junit, Format::Sarif] {
+            assert!(!use_color(ColorChoice::Always, machine, &tty(None, None)));
+        }
     }
 }
