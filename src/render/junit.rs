@@ -21,7 +21,7 @@ use quick_xml::events::{BytesDecl, BytesText, Event};
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-/// The suite name, after the command that made it.
+/// The default suite name, after the command that made it.
 const SUITE: &str = "whi validate";
 
 /// One testcase, in input order.
@@ -34,6 +34,7 @@ enum Case {
 pub struct Junit<'a> {
     out: &'a mut dyn Write,
     err: &'a mut dyn Write,
+    suite: &'static str,
     cases: Vec<Case>,
 }
 
@@ -43,8 +44,15 @@ impl<'a> Junit<'a> {
         Junit {
             out,
             err,
+            suite: SUITE,
             cases: Vec::new(),
         }
+    }
+
+    /// Names the suite after another command (`whi inspect`).
+    pub fn suite(mut self, name: &'static str) -> Self {
+        self.suite = name;
+        self
     }
 }
 
@@ -61,13 +69,18 @@ impl Render for Junit<'_> {
 
     fn finish(&mut self, tally: &Tally) -> io::Result<()> {
         let mut xml = Writer::new_with_indent(&mut *self.out, b' ', 2);
-        write_document(&mut xml, tally, &self.cases)?;
+        write_document(&mut xml, self.suite, tally, &self.cases)?;
         self.out.write_all(b"\n")?;
         self.out.flush()
     }
 }
 
-fn write_document<W: Write>(xml: &mut Writer<W>, tally: &Tally, cases: &[Case]) -> io::Result<()> {
+fn write_document<W: Write>(
+    xml: &mut Writer<W>,
+    suite: &str,
+    tally: &Tally,
+    cases: &[Case],
+) -> io::Result<()> {
     let tests = (tally.payloads + tally.input_errors).to_string();
     let failures = (tally.invalid + tally.unparseable + tally.unrecognised).to_string();
     let errors = tally.input_errors.to_string();
@@ -84,7 +97,7 @@ fn write_document<W: Write>(xml: &mut Writer<W>, tally: &Tally, cases: &[Case]) 
         .with_attributes(counts)
         .write_inner_content(|xml| {
             xml.create_element("testsuite")
-                .with_attribute(("name", SUITE))
+                .with_attribute(("name", xml_safe(suite).as_ref()))
                 .with_attributes(counts)
                 .write_inner_content(|xml| {
                     for case in cases {
@@ -213,5 +226,17 @@ mod tests {
         assert_eq!(xml_safe("a\tb\nc"), "a\tb\nc");
         assert_eq!(xml_safe("a\u{1}b\u{FFFF}"), "a\u{FFFD}b\u{FFFD}");
         assert_eq!(xml_safe("ü😀"), "ü😀");
+    }
+
+    #[test]
+    fn the_suite_is_named_after_the_command() {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let mut junit = Junit::new(&mut out, &mut err).suite("whi inspect");
+        assert!(junit.finish(&Tally::default()).is_ok());
+        let text = String::from_utf8_lossy(&out);
+        assert!(
+            text.contains(r#"<testsuite name="whi inspect" tests="0""#),
+            "{text}"
+        );
     }
 }
