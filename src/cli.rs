@@ -234,4 +234,10 @@ pub enum Format {
     Human,
     /// NDJSON: one record per payload.
     Json,
+    /// GitHub Actions workflow commands: an annotation per error and warning.
+    Github,
+    /// JUnit XML, for CI test reports (Jenkins, GitLab, Azure Pipelines).
+    Junit,
+    /// SARIF 2.1.0, for code scanning (GitHub, Azure DevOps).
+    Sarif,
 }

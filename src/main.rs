@@ -7,6 +7,7 @@ use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 use whi::cli::{Cli, Command, DiffFormat, Format};
 use whi::render::{self, Palette, Render, human::Human, json::Json};
+use whi::render::{github::Github, junit::Junit, sarif::Sarif};
 use whi::settings::{self, Settings, Terminal};
 
 fn main() -> ExitCode {
@@ -84,6 +85,12 @@ fn run(cli: Cli, term: &Terminal) -> anyhow::Result<u8> {
     let mut renderer: Box<dyn Render> = match settings.format {
         Format::Human => Box::new(Human::new(&mut out, &mut err, palette, settings.verbose)),
         Format::Json => Box::new(Json::new(&mut out, &mut err, settings.timeline)),
+        Format::Github => Box::new(Github::new(&mut out, &mut err)),
+        Format::Junit if settings.summarize => {
+            Box::new(Junit::new(&mut out, &mut err).suite("whi inspect"))
+        }
+        Format::Junit => Box::new(Junit::new(&mut out, &mut err)),
+        Format::Sarif => Box::new(Sarif::new(&mut out, &mut err)),
     };
     let stdin = &mut io::stdin().lock();
     let tally = if settings.timeline {
@@ -92,6 +99,8 @@ fn run(cli: Cli, term: &Terminal) -> anyhow::Result<u8> {
         match settings.format {
             Format::Human => render::human::timelines(&mut out, &palette, &timelines, &tally)?,
             Format::Json => render::json::timelines(&mut out, &timelines)?,
+            // refused by Settings::for_inspect
+            Format::Github | Format::Junit | Format::Sarif => {}
         }
         tally
     } else {

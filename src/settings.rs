@@ -102,6 +102,9 @@ impl Settings {
     /// Resolves `whi inspect`'s arguments.
     pub fn for_inspect(args: InspectArgs, color: ColorChoice, term: &Terminal) -> Result<Settings> {
         let mut settings = Settings::for_validate(args.check, color, term)?;
+        if args.timeline && !matches!(settings.format, Format::Human | Format::Json) {
+            bail!("--timeline prints per-order histories: use --format human or --format json");
+        }
         settings.summarize = true;
         settings.timeline = args.timeline;
         Ok(settings)
@@ -171,10 +174,8 @@ mod tests {
             Format::Human,
             &Terminal::default()
         ));
-        assert!(!use_color(
-            ColorChoice::Always,
-            Format::Json,
-            &tty(None, None)
-        ));
+        for machine in [Format::Json, Format::Github, Format::Junit, Format::Sarif] {
+            assert!(!use_color(ColorChoice::Always, machine, &tty(None, None)));
+        }
     }
 }

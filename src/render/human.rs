@@ -2,6 +2,7 @@
 //! verdict), its errors and warnings indented below with line:column and
 //! pointer, then a count line.
 
+use super::common::{count_line, plural};
 use super::{Palette, Render, write_input_error};
 use crate::diff::{DiffReport, Kind};
 use crate::input::InputError;
@@ -67,14 +68,6 @@ fn verdict(status: Status, palette: &Palette) -> (&'static str, Style) {
         Status::Unparseable => ("unparseable", palette.bad),
         Status::Unrecognised => ("unrecognised", palette.bad),
         Status::Unchecked => ("not checked", palette.warn),
-    }
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("{n} {word}")
-    } else {
-        format!("{n} {word}s")
     }
 }
 
@@ -156,28 +149,7 @@ impl Render for Human<'_> {
     }
 
     fn finish(&mut self, tally: &Tally) -> io::Result<()> {
-        let mut parts = vec![format!("{} valid", tally.valid)];
-        for (n, word) in [
-            (tally.invalid, "invalid"),
-            (tally.unparseable, "unparseable"),
-            (tally.unrecognised, "unrecognised"),
-            (tally.unchecked, "not checked"),
-        ] {
-            if n > 0 {
-                parts.push(format!("{n} {word}"));
-            }
-        }
-        let mut line = format!(
-            "{}: {}",
-            plural(tally.payloads, "payload"),
-            parts.join(", ")
-        );
-        if tally.input_errors > 0 {
-            line.push_str(&format!(
-                "; {} could not be read",
-                plural(tally.input_errors, "input")
-            ));
-        }
+        let line = count_line(tally);
         let style = match tally.exit_code() {
             0 => self.palette.good,
             _ => self.palette.bad,

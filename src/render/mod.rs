@@ -7,6 +7,12 @@
 pub mod human;
 pub mod json;
 
+// CI formats (`--format github|junit|sarif`) and the text they share.
+mod common;
+pub mod github;
+pub mod junit;
+pub mod sarif;
+
 use crate::input::InputError;
 use crate::report::{Record, Tally};
 use owo_colors::Style;

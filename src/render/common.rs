@@ -1,0 +1,154 @@
+//! Text pieces several formats share: the count line that ends a run, the
+//! label of a payload's kind, a problem in one line, and the file a record's
+//! source names. Plain strings only: no colour, no escaping, no writing;
+//! each format escapes for its own syntax.
+
+use crate::report::{Record, Status, Tally};
+use crate::validate::Problem;
+
+/// `1 payload`, `2 payloads`.
+pub(crate) fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// The run's count line: `29 payloads: 27 valid, 2 invalid`, with
+/// `; 1 input could not be read` when inputs failed.
+pub(crate) fn count_line(tally: &Tally) -> String {
+    let mut parts = vec![format!("{} valid", tally.valid)];
+    for (n, word) in [
+        (tally.invalid, "invalid"),
+        (tally.unparseable, "unparseable"),
+        (tally.unrecognised, "unrecognised"),
+        (tally.unchecked, "not checked"),
+    ] {
+        if n > 0 {
+            parts.push(format!("{n} {word}"));
+        }
+    }
+    let mut line = format!(
+        "{}: {}",
+        plural(tally.payloads, "payload"),
+        parts.join(", ")
+    );
+    if tally.input_errors > 0 {
+        line.push_str(&format!(
+            "; {} could not be read",
+            plural(tally.input_errors, "input")
+        ));
+    }
+    line
+}
+
+/// What a payload is, joined with `sep`: `salla/order.created` (sep `/`),
+/// the provider alone when the event is unknown, else the status word
+/// (`unparseable`, `unrecognised`).
+pub(crate) fn kind(record: &Record, sep: &str) -> String {
+    match (record.provider, &record.event) {
+        (Some(p), Some(e)) => format!("{p}{sep}{e}"),
+        (Some(p), None) => p.to_string(),
+        _ => status_word(record.status).to_string(),
+    }
+}
+
+/// The status as one word, as in the JSON `status` field.
+pub(crate) fn status_word(status: Status) -> &'static str {
+    match status {
+        Status::Valid => "valid",
+        Status::Invalid => "invalid",
+        Status::Unparseable => "unparseable",
+        Status::Unrecognised => "unrecognised",
+        Status::Unchecked => "unchecked",
+    }
+}
+
+/// `<pointer>: <message>`, or the message alone for the whole payload.
+pub(crate) fn problem_text(problem: &Problem) -> String {
+    if problem.pointer.is_empty() {
+        problem.message.clone()
+    } else {
+        format!("{}: {}", problem.pointer, problem.message)
+    }
+}
+
+/// `line:col <pointer>: <message> [keyword]`, without the position when
+/// it is unknown.
+pub(crate) fn problem_line(problem: &Problem) -> String {
+    let text = format!("{} [{}]", problem_text(problem), problem.keyword);
+    match (problem.line, problem.column) {
+        (Some(line), Some(column)) => format!("{line}:{column} {text}"),
+        (Some(line), None) => format!("{line} {text}"),
+        _ => text,
+    }
+}
+
+/// The file a record's source names: the path without a batch element's
+/// `#/N`; `None` for stdin (`-`).
+pub(crate) fn source_file(source: &str) -> Option<&str> {
+    let file = match source.rsplit_once("#/") {
+        Some((file, index)) if !index.is_empty() && index.bytes().all(|b| b.is_ascii_digit()) => {
+            file
+        }
+        _ => source,
+    };
+    (file != "-").then_some(file)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batch_elements_and_stdin_name_their_file() {
+        assert_eq!(source_file("a/b.json"), Some("a/b.json"));
+        assert_eq!(source_file("a/b.json#/12"), Some("a/b.json"));
+        assert_eq!(source_file("-"), None);
+        assert_eq!(source_file("-#/0"), None);
+        // Only a trailing element index is stripped.
+        assert_eq!(source_file("a#/b.json"), Some("a#/b.json"));
+        assert_eq!(source_file("a.json#/"), Some("a.json#/"));
+    }
+
+    #[test]
+    fn problems_read_as_one_line() {
+        let at = Problem {
+            pointer: "/to".into(),
+            keyword: "enum".into(),
+            message: "bad".into(),
+            line: Some(3),
+            column: Some(9),
+        };
+        assert_eq!(problem_line(&at), "3:9 /to: bad [enum]");
+        let root = Problem {
+            pointer: String::new(),
+            line: None,
+            column: None,
+            ..at
+        };
+        assert_eq!(problem_line(&root), "bad [enum]");
+    }
+
+    #[test]
+    fn the_count_line_names_only_what_happened() {
+        let tally = Tally {
+            payloads: 29,
+            valid: 27,
+            invalid: 2,
+            ..Tally::default()
+        };
+        assert_eq!(count_line(&tally), "29 payloads: 27 valid, 2 invalid");
+        let tally = Tally {
+            payloads: 1,
+            valid: 1,
+            input_errors: 1,
+            ..Tally::default()
+        };
+        assert_eq!(
+            count_line(&tally),
+            "1 payload: 1 valid; 1 input could not be read"
+        );
+    }
+}

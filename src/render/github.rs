@@ -1,0 +1,127 @@
+//! `--format github`: GitHub Actions workflow commands, which the runner
+//! turns into annotations on the files and lines of a pull request.
+//!
+//! One `::error` per error and one `::warning` per warning, with `file`,
+//! `line`, `col` (when known) and `title` (provider/event); an unreadable
+//! input is an `::error title=whi::` besides its usual stderr diagnostic;
+//! the run ends with one `::notice` carrying the count line. Nothing else
+//! is printed to stdout, and nothing is coloured. Escaping follows the
+//! runner's rules (actions/toolkit `command.ts`): `%`, CR and LF in the
+//! message; those and `:` and `,` in properties.
+//! <https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands>
+
+use super::common::{count_line, kind, problem_text, source_file};
+use super::{Palette, Render, write_input_error};
+use crate::input::InputError;
+use crate::report::{Record, Tally};
+use crate::validate::Problem;
+use std::io::{self, Write};
+
+/// The GitHub Actions renderer.
+pub struct Github<'a> {
+    out: &'a mut dyn Write,
+    err: &'a mut dyn Write,
+}
+
+impl<'a> Github<'a> {
+    /// A renderer writing workflow commands to `out` and diagnostics to `err`.
+    pub fn new(out: &'a mut dyn Write, err: &'a mut dyn Write) -> Self {
+        Github { out, err }
+    }
+
+    fn command(
+        &mut self,
+        name: &str,
+        properties: &[(&str, String)],
+        message: &str,
+    ) -> io::Result<()> {
+        let properties: Vec<String> = properties
+            .iter()
+            .map(|(key, value)| format!("{key}={}", escape_property(value)))
+            .collect();
+        let space = if properties.is_empty() { "" } else { " " };
+        writeln!(
+            self.out,
+            "::{name}{space}{}::{}",
+            properties.join(","),
+            escape_data(message)
+        )
+    }
+
+    fn problem(&mut self, name: &str, record: &Record, problem: &Problem) -> io::Result<()> {
+        let mut properties = Vec::new();
+        if let Some(file) = source_file(&record.source) {
+            properties.push(("file", file.to_string()));
+        }
+        // Kept for stdin too: without a file the annotation is not placed,
+        // but the log still says where the problem is.
+        if let Some(line) = problem.line {
+            properties.push(("line", line.to_string()));
+            if let Some(column) = problem.column {
+                properties.push(("col", column.to_string()));
+            }
+        }
+        properties.push(("title", kind(record, "/")));
+        self.command(name, &properties, &problem_text(problem))
+    }
+}
+
+impl Render for Github<'_> {
+    fn record(&mut self, record: &Record) -> io::Result<()> {
+        for problem in &record.errors {
+            self.problem("error", record, problem)?;
+        }
+        for problem in &record.warnings {
+            self.problem("warning", record, problem)?;
+        }
+        Ok(())
+    }
+
+    fn input_error(&mut self, error: &InputError) -> io::Result<()> {
+        let message = format!("{}: {}", error.input, error.message);
+        self.command("error", &[("title", "whi".to_string())], &message)?;
+        self.out.flush()?;
+        write_input_error(self.err, &Palette::default(), error)
+    }
+
+    fn finish(&mut self, tally: &Tally) -> io::Result<()> {
+        self.command(
+            "notice",
+            &[("title", "whi".to_string())],
+            &count_line(tally),
+        )?;
+        self.out.flush()
+    }
+}
+
+/// Escapes a command's message.
+fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a property value.
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_follows_the_runner() {
+        assert_eq!(escape_data("50% a:b,c\r\nd"), "50%25 a:b,c%0D%0Ad");
+        assert_eq!(escape_property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
+    }
+
+    #[test]
+    fn commands_without_properties_have_no_space() {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let mut github = Github::new(&mut out, &mut err);
+        let done = github.command("notice", &[], "hi");
+        assert!(done.is_ok());
+        assert_eq!(String::from_utf8_lossy(&out), "::notice::hi\n");
+    }
+}
