@@ -56,11 +56,13 @@ fn shift(at: Position, origin: Option<Position>) -> Position {
     }
 }
 
-/// A source that is not JSON.
+/// A source that is not JSON, or a capture that holds no usable body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyntaxError {
     /// The source's name.
     pub source: String,
+    /// `syntax` for malformed JSON, `capture` for a request without a usable body.
+    pub keyword: &'static str,
     /// What the parser found, without its position.
     pub message: String,
     /// Where parsing stopped (1-based, in characters).
@@ -85,6 +87,7 @@ pub fn parse(source: Source) -> Vec<Parsed> {
 pub fn broken(broken: Broken) -> Parsed {
     Parsed::Syntax(SyntaxError {
         source: broken.source,
+        keyword: "capture",
         message: broken.message,
         position: Position { line: 1, column: 1 },
     })
@@ -104,6 +107,7 @@ pub fn parse_body(body: Body) -> Vec<Parsed> {
     if let Some(message) = not_json_text(bytes) {
         return vec![Parsed::Syntax(SyntaxError {
             source: name,
+            keyword: "syntax",
             message: message.into(),
             position: shift(Position { line: 1, column: 1 }, origin),
         })];
@@ -168,6 +172,7 @@ fn syntax_error(source: String, bytes: &[u8], err: &serde_json::Error) -> Syntax
     };
     SyntaxError {
         source,
+        keyword: "syntax",
         message,
         position: locate::char_position(bytes, err.line(), err.column()),
     }

@@ -83,12 +83,14 @@ pub fn check(parsed: &Parsed, overrides: Overrides<'_>) -> Record {
 }
 
 fn unparseable(err: &SyntaxError) -> Record {
-    let problem = Problem::at(
-        "",
-        "syntax",
-        format!("not valid JSON: {}", err.message),
-        Some(err.position),
-    );
+    let (message, position) = match err.keyword {
+        "syntax" => (
+            format!("not valid JSON: {}", err.message),
+            Some(err.position),
+        ),
+        _ => (err.message.clone(), None),
+    };
+    let problem = Problem::at("", err.keyword, message, position);
     Record {
         source: err.source.clone(),
         provider: None,

@@ -60,9 +60,9 @@ impl Provider for Logitrail {
         &self,
         headers: Headers<'_>,
         _body: &[u8],
-        secret: Option<&Secret>,
+        _secret: Option<&Secret>,
     ) -> Option<Signature> {
-        (!headers.is_empty() || secret.is_some()).then(|| transport_auth(headers, "Logitrail does not sign its webhooks; integrations protect the URL with HTTP Basic auth"))
+        (!headers.is_empty()).then(|| transport_auth(headers, "Logitrail does not sign its webhooks; integrations protect the URL with HTTP Basic auth"))
     }
 
     fn sign(

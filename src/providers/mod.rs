@@ -58,8 +58,8 @@ pub trait Provider: Sync {
         None
     }
     /// Checks the captured request's signature or reports its transport
-    /// authentication; `body` is the raw body, byte-exact. `None` when there
-    /// is nothing to say (no headers captured and no secret given).
+    /// authentication; `body` is the raw body, byte-exact. `None` when no
+    /// headers were captured (a bare body has nothing to check).
     fn check_signature(
         &self,
         headers: Headers<'_>,

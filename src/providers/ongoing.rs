@@ -85,9 +85,9 @@ impl Provider for Ongoing {
         &self,
         headers: Headers<'_>,
         _body: &[u8],
-        secret: Option<&Secret>,
+        _secret: Option<&Secret>,
     ) -> Option<Signature> {
-        (!headers.is_empty() || secret.is_some()).then(|| transport_auth(headers, "Ongoing WMS does not sign its webhooks; receivers use HTTP Basic auth, a static X-Auth-Token header or mTLS"))
+        (!headers.is_empty()).then(|| transport_auth(headers, "Ongoing WMS does not sign its webhooks; receivers use HTTP Basic auth, a static X-Auth-Token header or mTLS"))
     }
 
     fn sign(
