@@ -1,5 +1,6 @@
 //! The `whi` binary: parse arguments, run, map the outcome to an exit code.
-//! A closed stdout (`whi validate samples/ | head -1`) ends the run quietly.
+//! A closed stdout (`whi validate samples/ | head -1`) ends the run quietly;
+//! Ctrl-C exits 130.
 #![allow(clippy::print_stderr)]
 
 use clap::Parser;
@@ -11,6 +12,9 @@ use whi::render::{github::Github, junit::Junit, sarif::Sarif};
 use whi::settings::{self, Settings, Terminal};
 
 fn main() -> ExitCode {
+    // Ctrl-C ends the run at once with the conventional 130 (128 + SIGINT),
+    // whoever the parent is, and without a trace. Output already written stays.
+    let _ = ctrlc::set_handler(|| std::process::exit(130));
     let cli = Cli::parse();
     let term = Terminal {
         stdout_is_tty: io::stdout().is_terminal(),

@@ -180,3 +180,31 @@ fn ndjson_problems_are_reported_at_their_line_of_the_log() {
     assert_eq!(broken["errors"][0]["line"], 3);
     assert_eq!(records.iter().filter(|r| r["valid"] == true).count(), 4);
 }
+
+#[cfg(unix)]
+#[test]
+fn interrupt_exits_130_without_a_trace() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_whi"))
+        .arg("validate")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn whi");
+    // whi now waits on stdin; interrupt it as Ctrl-C would
+    let pid = child.id().to_string();
+    let mut waited = 0;
+    loop {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        waited += 100;
+        let status = Command::new("kill").args(["-INT", &pid]).status().expect("kill");
+        assert!(status.success());
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        if child.try_wait().ok().flatten().is_some() || waited > 3000 {
+            break;
+        }
+    }
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(130));
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+}
