@@ -197,7 +197,10 @@ fn interrupt_exits_130_without_a_trace() {
     loop {
         std::thread::sleep(std::time::Duration::from_millis(100));
         waited += 100;
-        let status = Command::new("kill").args(["-INT", &pid]).status().expect("kill");
+        let status = Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .expect("kill");
         assert!(status.success());
         std::thread::sleep(std::time::Duration::from_millis(100));
         if child.try_wait().ok().flatten().is_some() || waited > 3000 {
@@ -206,5 +209,9 @@ fn interrupt_exits_130_without_a_trace() {
     }
     let out = child.wait_with_output().expect("wait");
     assert_eq!(out.status.code(), Some(130));
-    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
