@@ -7,7 +7,6 @@
 //! Facts: `shared/PROVIDERS.md`, docs excerpt `shared/provider-docs/logitrail-order-webhooks.txt`.
 
 use super::{Clue, Provider, keys_present, str_field};
-use crate::signature::{Headers, Secret, Signature, basic_auth, transport_auth};
 use crate::summary::{Category, OrderSummary, occurred, text, text_at};
 use serde_json::{Map, Value};
 
@@ -56,22 +55,8 @@ impl Provider for Logitrail {
         &["/event_id", "/webhook_id", "/retry_count"]
     }
 
-    fn check_signature(
-        &self,
-        headers: Headers<'_>,
-        _body: &[u8],
-        _secret: Option<&Secret>,
-    ) -> Option<Signature> {
-        (!headers.is_empty()).then(|| transport_auth(headers, "Logitrail does not sign its webhooks; integrations protect the URL with HTTP Basic auth"))
-    }
-
-    fn sign(
-        &self,
-        _body: &[u8],
-        secret: &Secret,
-        _scheme: Option<&str>,
-    ) -> Result<Vec<(String, String)>, String> {
-        basic_auth(secret)
+    fn auth_advice(&self) -> &'static str {
+        "Logitrail does not sign its webhooks; integrations protect the URL with HTTP Basic auth"
     }
 
     fn delivery_id(&self, body: &Value) -> Option<String> {

@@ -10,7 +10,7 @@ pub mod ongoing;
 pub mod salla;
 pub mod snipcart;
 
-use crate::signature::{Headers, Secret, Signature};
+use crate::signature::{Headers, Secret, Signature, basic_auth, transport_auth};
 use crate::summary::OrderSummary;
 use serde_json::{Map, Value};
 
@@ -57,23 +57,36 @@ pub trait Provider: Sync {
         let _ = headers;
         None
     }
+    /// What receivers of this provider's webhooks use for authentication,
+    /// said when a captured request carries none.
+    fn auth_advice(&self) -> &'static str {
+        "the provider does not sign its webhooks; receivers usually protect the URL with HTTP Basic auth"
+    }
     /// Checks the captured request's signature or reports its transport
     /// authentication; `body` is the raw body, byte-exact. `None` when no
-    /// headers were captured (a bare body has nothing to check).
+    /// headers were captured (a bare body has nothing to check). By default,
+    /// for providers that do not sign: the credentials seen, unjudged.
     fn check_signature(
         &self,
         headers: Headers<'_>,
         body: &[u8],
         secret: Option<&Secret>,
-    ) -> Option<Signature>;
+    ) -> Option<Signature> {
+        let _ = (body, secret);
+        (!headers.is_empty()).then(|| transport_auth(headers, self.auth_advice()))
+    }
     /// The headers this provider would send with `body`, for `whi sign`.
-    /// `scheme` picks among several (Salla: `signature` or `token`).
+    /// `scheme` picks among several (Salla: `signature` or `token`). By
+    /// default, HTTP Basic auth from a `user:password` secret.
     fn sign(
         &self,
         body: &[u8],
         secret: &Secret,
         scheme: Option<&str>,
-    ) -> Result<Vec<(String, String)>, String>;
+    ) -> Result<Vec<(String, String)>, String> {
+        let _ = (body, scheme);
+        basic_auth(secret)
+    }
 }
 
 /// Every provider `whi` knows, in detection order.

@@ -7,7 +7,6 @@
 //! Facts: `shared/PROVIDERS.md`, docs excerpt `shared/provider-docs/ongoing-wms-order-webhooks.txt`.
 
 use super::{Clue, Provider, keys_present, str_field};
-use crate::signature::{Headers, Secret, Signature, basic_auth, transport_auth};
 use crate::summary::{Category, OrderSummary, occurred, text, text_at};
 use serde_json::Value;
 
@@ -81,22 +80,8 @@ impl Provider for Ongoing {
         &["/webhookOrdersId", "/webhookEventId"]
     }
 
-    fn check_signature(
-        &self,
-        headers: Headers<'_>,
-        _body: &[u8],
-        _secret: Option<&Secret>,
-    ) -> Option<Signature> {
-        (!headers.is_empty()).then(|| transport_auth(headers, "Ongoing WMS does not sign its webhooks; receivers use HTTP Basic auth, a static X-Auth-Token header or mTLS"))
-    }
-
-    fn sign(
-        &self,
-        _body: &[u8],
-        secret: &Secret,
-        _scheme: Option<&str>,
-    ) -> Result<Vec<(String, String)>, String> {
-        basic_auth(secret)
+    fn auth_advice(&self) -> &'static str {
+        "Ongoing WMS does not sign its webhooks; receivers use HTTP Basic auth, a static X-Auth-Token header or mTLS"
     }
 
     fn delivery_id(&self, body: &Value) -> Option<String> {
