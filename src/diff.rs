@@ -190,9 +190,26 @@ fn scalar_text(value: &Value) -> Option<String> {
     }
 }
 
+/// Where a value is in the old and in the new document: the same except
+/// below array elements matched by id whose index moved.
+#[derive(Clone)]
+struct Paths {
+    old: String,
+    new: String,
+}
+
+impl Paths {
+    fn child(&self, old: &str, new: &str) -> Paths {
+        Paths {
+            old: format!("{}/{old}", self.old),
+            new: format!("{}/{new}", self.new),
+        }
+    }
+}
+
 /// Pending work of the diff walk: compare two values, or report a change.
 enum Work<'v> {
-    Compare(String, &'v Value, &'v Value),
+    Compare(Paths, &'v Value, &'v Value),
     Report(RawChange),
 }
 
@@ -209,24 +226,28 @@ pub fn raw_changes(old: &Value, new: &Value, ignored: &[&str]) -> Vec<RawChange>
         })
     };
     let mut changes = Vec::new();
-    let mut stack = vec![Work::Compare(String::new(), old, new)];
+    let root = Paths {
+        old: String::new(),
+        new: String::new(),
+    };
+    let mut stack = vec![Work::Compare(root, old, new)];
     while let Some(work) = stack.pop() {
-        let (pointer, a, b) = match work {
+        let (paths, a, b) = match work {
             Work::Report(change) => {
                 changes.push(change);
                 continue;
             }
-            Work::Compare(pointer, a, b) => (pointer, a, b),
+            Work::Compare(paths, a, b) => (paths, a, b),
         };
-        if is_ignored(&pointer) {
+        if is_ignored(&paths.new) {
             continue;
         }
         let mut next = Vec::new();
         match (a, b) {
-            (Value::Object(x), Value::Object(y)) => compare_objects(&pointer, x, y, &mut next),
-            (Value::Array(x), Value::Array(y)) => compare_arrays(&pointer, x, y, &mut next),
+            (Value::Object(x), Value::Object(y)) => compare_objects(&paths, x, y, &mut next),
+            (Value::Array(x), Value::Array(y)) => compare_arrays(&paths, x, y, &mut next),
             _ if a != b => next.push(Work::Report(change(
-                pointer.clone(),
+                paths.new.clone(),
                 Kind::Changed,
                 Some(a),
                 Some(b),
@@ -254,22 +275,22 @@ fn escape(token: &str) -> String {
 }
 
 fn compare_objects<'v>(
-    pointer: &str,
+    paths: &Paths,
     x: &'v Map<String, Value>,
     y: &'v Map<String, Value>,
     next: &mut Vec<Work<'v>>,
 ) {
     for (key, a) in x {
-        let here = format!("{pointer}/{}", escape(key));
+        let here = paths.child(&escape(key), &escape(key));
         next.push(match y.get(key) {
             Some(b) => Work::Compare(here, a, b),
-            None => Work::Report(change(here, Kind::Removed, Some(a), None)),
+            None => Work::Report(change(here.old, Kind::Removed, Some(a), None)),
         });
     }
     for (key, b) in y {
         if !x.contains_key(key) {
-            let here = format!("{pointer}/{}", escape(key));
-            next.push(Work::Report(change(here, Kind::Added, None, Some(b))));
+            let here = paths.child(&escape(key), &escape(key));
+            next.push(Work::Report(change(here.new, Kind::Added, None, Some(b))));
         }
     }
 }
@@ -294,7 +315,7 @@ fn identities(items: &[Value]) -> Option<(&'static str, Vec<String>)> {
     })
 }
 
-fn compare_arrays<'v>(pointer: &str, x: &'v [Value], y: &'v [Value], next: &mut Vec<Work<'v>>) {
+fn compare_arrays<'v>(paths: &Paths, x: &'v [Value], y: &'v [Value], next: &mut Vec<Work<'v>>) {
     let matched = match (identities(x), identities(y)) {
         (Some((kx, ix)), Some((ky, iy))) if kx == ky && !x.is_empty() && !y.is_empty() => {
             Some((ix, iy))
@@ -303,18 +324,12 @@ fn compare_arrays<'v>(pointer: &str, x: &'v [Value], y: &'v [Value], next: &mut 
     };
     let Some((old_ids, new_ids)) = matched else {
         for i in 0..x.len().max(y.len()) {
-            let here = format!("{pointer}/{i}");
-            match (x.get(i), y.get(i)) {
-                (Some(a), Some(b)) => next.push(Work::Compare(here, a, b)),
-                (a, b) => {
-                    let kind = if a.is_some() {
-                        Kind::Removed
-                    } else {
-                        Kind::Added
-                    };
-                    next.push(Work::Report(change(here, kind, a, b)));
-                }
-            }
+            let here = paths.child(&i.to_string(), &i.to_string());
+            next.push(match (x.get(i), y.get(i)) {
+                (Some(a), Some(b)) => Work::Compare(here, a, b),
+                (Some(a), None) => Work::Report(change(here.old, Kind::Removed, Some(a), None)),
+                (None, b) => Work::Report(change(here.new, Kind::Added, None, b)),
+            });
         }
         return;
     };
@@ -324,16 +339,20 @@ fn compare_arrays<'v>(pointer: &str, x: &'v [Value], y: &'v [Value], next: &mut 
         old_ids.iter().enumerate().map(|(i, id)| (id, i)).collect();
     // walk the new order; removed elements come after, at their old index
     for (j, id) in new_ids.iter().enumerate() {
-        let here = format!("{pointer}/{j}");
         next.push(match old_index.get(id) {
-            Some(&i) => Work::Compare(here, &x[i], &y[j]),
-            None => Work::Report(change(here, Kind::Added, None, Some(&y[j]))),
+            Some(&i) => Work::Compare(paths.child(&i.to_string(), &j.to_string()), &x[i], &y[j]),
+            None => Work::Report(change(
+                format!("{}/{j}", paths.new),
+                Kind::Added,
+                None,
+                Some(&y[j]),
+            )),
         });
     }
     for (i, id) in old_ids.iter().enumerate() {
         if !new_index.contains_key(id) {
             next.push(Work::Report(change(
-                format!("{pointer}/{i}"),
+                format!("{}/{i}", paths.old),
                 Kind::Removed,
                 Some(&x[i]),
                 None,
@@ -383,6 +402,20 @@ mod tests {
                 ("/items/2/q".into(), Kind::Changed),
             ]
         );
+    }
+
+    #[test]
+    fn removals_inside_a_moved_element_point_into_the_old_document() {
+        // found by the property test: element id 3 moved from index 0 to 1
+        let old = json!([{"id": 3, "v": [null]}]);
+        let new = json!([{"id": 0, "v": null}, {"id": 3, "v": []}]);
+        let got = raw_changes(&old, &new, &[]);
+        let removed = got
+            .iter()
+            .find(|c| c.kind == Kind::Removed)
+            .map(|c| c.pointer.as_str());
+        assert_eq!(removed, Some("/0/v/0"));
+        assert_eq!(old.pointer("/0/v/0"), Some(&Value::Null));
     }
 
     #[test]
