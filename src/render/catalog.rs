@@ -1,0 +1,73 @@
+//! The catalog's lists: `whi schemas` (grouped by provider, with each
+//! provider's documentation page), `whi samples`, and what `whi schemas
+//! export` wrote. Human lists end with a count line; `--format json` prints
+//! one NDJSON record per schema or sample, never coloured.
+
+use super::Palette;
+use super::common::plural;
+use crate::catalog::{Entry, Export, Sample};
+use owo_colors::OwoColorize;
+use serde::Serialize;
+use std::io::{self, Write};
+
+/// `whi schemas`: each provider with its documentation page, then its
+/// events as `provider/event  schema path`.
+pub fn schemas(out: &mut dyn Write, palette: &Palette, entries: &[Entry]) -> io::Result<()> {
+    let width = entries.iter().map(|e| e.name.len()).max().unwrap_or(0);
+    let mut providers = 0;
+    for (i, e) in entries.iter().enumerate() {
+        if i == 0 || entries[i - 1].provider != e.provider {
+            if i > 0 {
+                writeln!(out)?;
+            }
+            providers += 1;
+            writeln!(
+                out,
+                "{}  {}",
+                e.title.style(palette.strong),
+                e.docs_url.style(palette.dim)
+            )?;
+        }
+        writeln!(out, "  {:<width$}  {}", e.name, e.schema)?;
+    }
+    writeln!(
+        out,
+        "\n{} from {}",
+        plural(entries.len(), "schema"),
+        plural(providers, "provider")
+    )
+}
+
+/// `whi samples`: `provider/event  sample path`, one per line.
+pub fn samples(out: &mut dyn Write, samples: &[Sample]) -> io::Result<()> {
+    let width = samples.iter().map(|s| s.name.len()).max().unwrap_or(0);
+    for s in samples {
+        writeln!(out, "{:<width$}  {}", s.name, s.path)?;
+    }
+    writeln!(out, "\n{}", plural(samples.len(), "sample"))
+}
+
+/// One JSON object per line.
+pub fn ndjson<T: Serialize>(out: &mut dyn Write, records: &[T]) -> io::Result<()> {
+    for record in records {
+        serde_json::to_writer(&mut *out, record)?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// `whi schemas export`: how many files went where.
+pub fn exported(out: &mut dyn Write, export: &Export) -> io::Result<()> {
+    let parts: Vec<String> = export
+        .per_provider()
+        .into_iter()
+        .map(|(provider, n)| format!("{provider}/ {n}"))
+        .collect();
+    writeln!(
+        out,
+        "wrote {} to {}: {}",
+        plural(export.files.len(), "schema file"),
+        export.dir.display(),
+        parts.join(", ")
+    )
+}
