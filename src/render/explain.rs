@@ -132,9 +132,12 @@ fn fields(out: &mut dyn Write, palette: &Palette, fields: &[Field]) -> io::Resul
         if f.deprecated {
             about = format!("deprecated. {about}");
         }
-        let presence = presence_word(f.presence).unwrap_or("");
+        let presence = match presence_width {
+            0 => String::new(),
+            width => format!("{:<width$}  ", presence_word(f.presence).unwrap_or("")),
+        };
         let text = format!(
-            "  {:<name_width$}  {types:<type_width$}  {presence:<presence_width$}  {about}",
+            "  {:<name_width$}  {types:<type_width$}  {presence}{about}",
             f.name
         );
         let style = if f.deprecated {
