@@ -247,3 +247,22 @@ fn completions_for_every_shell_and_man_pages() {
         assert!(page.contains(&format!(".TH whi-{command} 1")), "{command}");
     }
 }
+
+/// `.pre-commit-hooks.yaml` offers what the README configures.
+#[test]
+fn the_pre_commit_hook_runs_whi_validate_on_payload_files() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let hooks = std::fs::read_to_string(root.join(".pre-commit-hooks.yaml")).unwrap_or_default();
+    let lines: Vec<&str> = hooks.lines().map(str::trim).collect();
+    for expected in [
+        "- id: whi-validate",
+        "entry: whi validate",
+        "language: rust",
+        r"files: '\.(json|ndjson|jsonl|har|http)$'",
+        "pass_filenames: true",
+    ] {
+        assert!(lines.contains(&expected), "{expected}");
+    }
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap_or_default();
+    assert!(readme.contains("      - id: whi-validate"));
+}
