@@ -109,8 +109,8 @@ pub fn find(name: &str) -> Result<Entry, Unknown> {
     let wanted = normalise(name, "schemas/", ".schema.json");
     let entries = entries();
     let names: Vec<&str> = entries.iter().map(|e| e.name.as_str()).collect();
-    match exact(wanted, &names) {
-        Some(i) => Ok(entries[i].clone()),
+    match exact(wanted, &names).and_then(|i| entries.get(i)) {
+        Some(entry) => Ok(entry.clone()),
         None => Err(unknown("schema", name, &names, "whi schemas")),
     }
 }
@@ -124,8 +124,8 @@ pub fn schema_file(name: &str) -> Result<(&'static str, &'static str), Unknown> 
         .iter()
         .map(|(path, _)| path.strip_suffix(".schema.json").unwrap_or(path))
         .collect();
-    match exact(wanted, &names) {
-        Some(i) => Ok(files[i]),
+    match exact(wanted, &names).and_then(|i| files.get(i)) {
+        Some(file) => Ok(*file),
         None => Err(unknown("schema", name, &names, "whi schemas")),
     }
 }
@@ -147,8 +147,8 @@ pub fn sample(name: &str) -> Result<Sample, Unknown> {
     let wanted = normalise(name, "samples/", ".json");
     let samples = samples();
     let names: Vec<&str> = samples.iter().map(|s| s.name.as_str()).collect();
-    match exact(wanted, &names) {
-        Some(i) => Ok(samples[i].clone()),
+    match exact(wanted, &names).and_then(|i| samples.get(i)) {
+        Some(sample) => Ok(sample.clone()),
         None => Err(unknown("sample", name, &names, "whi samples")),
     }
 }

@@ -15,11 +15,13 @@ use std::io::{self, Write};
 pub fn schemas(out: &mut dyn Write, palette: &Palette, entries: &[Entry]) -> io::Result<()> {
     let width = entries.iter().map(|e| e.name.len()).max().unwrap_or(0);
     let mut providers = 0;
-    for (i, e) in entries.iter().enumerate() {
-        if i == 0 || entries[i - 1].provider != e.provider {
-            if i > 0 {
+    let mut previous: Option<&str> = None;
+    for e in entries {
+        if previous != Some(e.provider) {
+            if previous.is_some() {
                 writeln!(out)?;
             }
+            previous = Some(e.provider);
             providers += 1;
             writeln!(
                 out,
