@@ -10,16 +10,19 @@
 //! one [`Explanation`]: the nearest description wins (a property's own words
 //! before those of the definition it refers to).
 //!
+//! The walk itself is in `explain/walk.rs`; this module turns what it
+//! finds into an [`Explanation`], and picks the hint `whi validate` shows.
 //! Returns data; `render::explain` prints it. Never prints.
+
+mod walk;
 
 use crate::catalog::{self, Entry, Unknown};
 use crate::schema;
 use crate::validate::Problem;
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::HashMap;
 use std::fmt;
-use std::sync::LazyLock;
+use walk::{Node, escape, field_names, step};
 
 /// Whether a field must be present.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -235,245 +238,19 @@ fn quoted(message: &str) -> Option<String> {
     Some(rest[..end].to_string())
 }
 
-// ---- the walk ---------------------------------------------------------
-
-/// The bundled schema files, parsed once.
-static PARSED: LazyLock<HashMap<&'static str, Value>> = LazyLock::new(|| {
-    schema::files()
-        .iter()
-        .filter_map(|(path, text)| Some((*path, serde_json::from_str(text).ok()?)))
-        .collect()
-});
-
-/// One schema location that applies to the place being explained.
-#[derive(Debug, Clone)]
-struct Node {
-    /// The file below `schemas/`.
-    file: &'static str,
-    /// The JSON pointer inside the file.
-    pointer: String,
-    /// The schema there.
-    value: &'static Value,
-    /// Reached through a branch that applies only to some payloads.
-    conditional: bool,
-}
-
-impl Node {
-    /// A subschema that applies at the same place (`allOf/0`, `then`).
-    fn branch(&self, path: &str, value: &'static Value, conditional: bool) -> Node {
-        Node {
-            file: self.file,
-            pointer: format!("{}/{path}", self.pointer),
-            value,
-            conditional: self.conditional || conditional,
-        }
-    }
-
-    /// The subschema of a field or item one level down. Whether the field
-    /// must be present is decided by its parent, so conditions start afresh.
-    fn descend(&self, path: &str, value: &'static Value) -> Node {
-        Node {
-            conditional: false,
-            ..self.branch(path, value, false)
-        }
-    }
-}
-
-/// The schema locations that apply at `pointer`, or why none does.
+/// The schema locations that apply at `pointer` in an event's schema, or
+/// the error naming the near fields.
 fn locate(entry: &Entry, pointer: &str) -> Result<Vec<Node>, ExplainError> {
     let file = entry
         .schema
         .strip_prefix("schemas/")
         .unwrap_or(&entry.schema);
-    let root = root(file).ok_or_else(|| field_error(entry, pointer, "", Vec::new()))?;
-    let mut nodes = Vec::new();
-    expand(root, &mut nodes);
-    let mut resolved = String::new();
-    for segment in segments(pointer) {
-        let next = step(&nodes, &segment);
-        if next.is_empty() {
-            let suggestions = suggest(&nodes, &resolved, &segment);
-            return Err(field_error(entry, pointer, &resolved, suggestions));
-        }
-        resolved = format!("{resolved}/{}", escape(&segment));
-        nodes = next;
-    }
-    Ok(nodes)
-}
-
-fn field_error(
-    entry: &Entry,
-    pointer: &str,
-    resolved: &str,
-    suggestions: Vec<String>,
-) -> ExplainError {
-    ExplainError::Field {
+    walk::locate(file, pointer).map_err(|miss| ExplainError::Field {
         schema: entry.name.clone(),
         pointer: pointer.to_string(),
-        resolved: resolved.to_string(),
-        suggestions,
-    }
-}
-
-fn root(file: &str) -> Option<Node> {
-    let (file, value) = PARSED.get_key_value(file)?;
-    Some(Node {
-        file,
-        pointer: String::new(),
-        value,
-        conditional: false,
+        resolved: miss.resolved,
+        suggestions: miss.suggestions,
     })
-}
-
-/// The pointer's unescaped reference tokens.
-fn segments(pointer: &str) -> Vec<String> {
-    pointer
-        .split('/')
-        .skip(1)
-        .map(|s| s.replace("~1", "/").replace("~0", "~"))
-        .collect()
-}
-
-fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}
-
-/// Adds `node` and every subschema that applies with it, once each.
-fn expand(node: Node, out: &mut Vec<Node>) {
-    let seen = out
-        .iter()
-        .any(|n| n.file == node.file && n.pointer == node.pointer);
-    // The bound only guards against a pathological cycle of distinct refs.
-    if seen || out.len() >= 256 {
-        return;
-    }
-    let value = node.value;
-    out.push(node.clone());
-    if let Some(target) = value
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| resolve(&node, r))
-    {
-        expand(target, out);
-    }
-    for (key, conditional) in [("allOf", false), ("anyOf", true), ("oneOf", true)] {
-        for (i, sub) in value
-            .get(key)
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
-            expand(node.branch(&format!("{key}/{i}"), sub, conditional), out);
-        }
-    }
-    for key in ["then", "else"] {
-        if let Some(sub) = value.get(key) {
-            expand(node.branch(key, sub, true), out);
-        }
-    }
-}
-
-/// Resolves a `$ref` relative to the file holding it.
-fn resolve(from: &Node, reference: &str) -> Option<Node> {
-    let (file, fragment) = reference.split_once('#').unwrap_or((reference, ""));
-    let file = if file.is_empty() {
-        from.file.to_string()
-    } else {
-        join(from.file, file)?
-    };
-    let (file, root) = PARSED.get_key_value(file.as_str())?;
-    let value = if fragment.is_empty() {
-        root
-    } else {
-        root.pointer(fragment)?
-    };
-    Some(Node {
-        file,
-        pointer: fragment.to_string(),
-        value,
-        conditional: from.conditional,
-    })
-}
-
-/// `salla/order.created.schema.json` + `_defs.schema.json` → `salla/_defs.schema.json`.
-fn join(from: &str, relative: &str) -> Option<String> {
-    let mut parts: Vec<&str> = from.split('/').collect();
-    parts.pop();
-    for part in relative.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            part => parts.push(part),
-        }
-    }
-    Some(parts.join("/"))
-}
-
-/// The locations that apply one level down, at `segment`.
-fn step(nodes: &[Node], segment: &str) -> Vec<Node> {
-    let mut next = Vec::new();
-    let path = format!("properties/{}", escape(segment));
-    for n in nodes {
-        if let Some(sub) = n.value.get("properties").and_then(|p| p.get(segment)) {
-            expand(n.descend(&path, sub), &mut next);
-        }
-    }
-    if next.is_empty()
-        && let Ok(index) = segment.parse::<usize>()
-    {
-        for n in nodes {
-            if let Some(sub) = n.value.get("prefixItems").and_then(|p| p.get(index)) {
-                expand(n.descend(&format!("prefixItems/{index}"), sub), &mut next);
-            } else if let Some(sub) = n.value.get("items").filter(|i| i.is_object()) {
-                expand(n.descend("items", sub), &mut next);
-            }
-        }
-    }
-    if next.is_empty() {
-        for n in nodes {
-            if let Some(sub) = n
-                .value
-                .get("additionalProperties")
-                .filter(|a| a.is_object())
-            {
-                expand(n.descend("additionalProperties", sub), &mut next);
-            }
-        }
-    }
-    next
-}
-
-/// Near field names where `segment` did not resolve; for an array, the
-/// same field in its first item.
-fn suggest(nodes: &[Node], resolved: &str, segment: &str) -> Vec<String> {
-    if segment.parse::<usize>().is_err() && !step(nodes, "0").is_empty() {
-        let items = step(nodes, "0");
-        if !step(&items, segment).is_empty() {
-            return vec![format!("{resolved}/0/{}", escape(segment))];
-        }
-    }
-    let names = field_names(nodes);
-    catalog::near(segment, names.iter().map(String::as_str))
-        .into_iter()
-        .map(|name| format!("{resolved}/{}", escape(&name)))
-        .collect()
-}
-
-fn field_names(nodes: &[Node]) -> Vec<String> {
-    let mut names: Vec<String> = Vec::new();
-    for n in nodes {
-        if let Some(properties) = n.value.get("properties").and_then(Value::as_object) {
-            for name in properties.keys() {
-                if !names.contains(name) {
-                    names.push(name.clone());
-                }
-            }
-        }
-    }
-    names
 }
 
 /// Whether the field at `pointer` must be present in its parent; `None`
