@@ -61,13 +61,14 @@ pub struct Unknown {
 
 impl fmt::Display for Unknown {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "no bundled {} {}", self.what, self.name)?;
-        match self.suggestions.as_slice() {
-            [] => {}
-            [one] => write!(f, ": did you mean {one}?")?,
-            many => write!(f, ": did you mean one of {}?", many.join(", "))?,
-        }
-        write!(f, " ({} lists them all)", self.list)
+        write!(
+            f,
+            "no bundled {} {}{} ({} lists them all)",
+            self.what,
+            self.name,
+            did_you_mean(&self.suggestions),
+            self.list
+        )
     }
 }
 
@@ -197,6 +198,15 @@ fn unknown(what: &'static str, name: &str, names: &[&str], list: &'static str) -
         name: name.to_string(),
         suggestions,
         list,
+    }
+}
+
+/// `: did you mean x?`, `: did you mean one of x, y?`, or nothing.
+pub fn did_you_mean(suggestions: &[String]) -> String {
+    match suggestions {
+        [] => String::new(),
+        [one] => format!(": did you mean {one}?"),
+        many => format!(": did you mean one of {}?", many.join(", ")),
     }
 }
 

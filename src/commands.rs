@@ -49,7 +49,7 @@ fn schemas(args: SchemasArgs, palette: &Palette, out: &mut dyn Write) -> Result<
             let entries = catalog::entries();
             match args.format {
                 ListFormat::Human => render::catalog::schemas(out, palette, &entries)?,
-                ListFormat::Json => render::catalog::ndjson(out, &entries)?,
+                ListFormat::Json => render::json::ndjson(out, &entries)?,
             }
         }
         Some(SchemasAction::Show { name }) => {
@@ -72,7 +72,7 @@ fn samples(args: SamplesArgs, out: &mut dyn Write) -> Result<()> {
             let samples = catalog::samples();
             match args.format {
                 ListFormat::Human => render::catalog::samples(out, &samples)?,
-                ListFormat::Json => render::catalog::ndjson(out, &samples)?,
+                ListFormat::Json => render::json::ndjson(out, &samples)?,
             }
         }
     }
@@ -89,12 +89,7 @@ fn man(command: Option<&str>, out: &mut dyn Write) -> Result<()> {
             cli.build();
             let names: Vec<&str> = cli.get_subcommands().map(|c| c.get_name()).collect();
             let Some(sub) = cli.find_subcommand(name) else {
-                let near = catalog::near(name, names);
-                let hint = match near.as_slice() {
-                    [] => String::new(),
-                    [one] => format!(": did you mean {one}?"),
-                    many => format!(": did you mean one of {}?", many.join(", ")),
-                };
+                let hint = catalog::did_you_mean(&catalog::near(name, names));
                 return Err(anyhow!("no command {name}{hint} (whi --help lists them)"));
             };
             sub.clone()

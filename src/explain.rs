@@ -126,14 +126,11 @@ impl fmt::Display for ExplainError {
                 resolved,
                 suggestions,
             } => {
-                write!(f, "{schema} has no field {pointer}")?;
-                match suggestions.as_slice() {
-                    [] => {}
-                    [one] => write!(f, ": did you mean {one}?")?,
-                    many => write!(f, ": did you mean one of {}?", many.join(", "))?,
-                }
-                let at = if resolved.is_empty() { "" } else { resolved };
-                write!(f, " (whi explain {schema}{at} lists the fields there)")
+                write!(
+                    f,
+                    "{schema} has no field {pointer}{} (whi explain {schema}{resolved} lists the fields there)",
+                    catalog::did_you_mean(suggestions)
+                )
             }
         }
     }
@@ -257,7 +254,7 @@ fn locate(entry: &Entry, pointer: &str) -> Result<Vec<Node>, ExplainError> {
 /// for the whole payload or an array item.
 fn presence_at(entry: &Entry, pointer: &str) -> Option<Presence> {
     let (parent, last) = pointer.rsplit_once('/')?;
-    let last = last.replace("~1", "/").replace("~0", "~");
+    let last = walk::unescape(last);
     if last.parse::<usize>().is_ok() {
         return None;
     }

@@ -96,13 +96,15 @@ fn root(file: &str) -> Option<Node> {
 
 /// The pointer's unescaped reference tokens.
 fn segments(pointer: &str) -> Vec<String> {
-    pointer
-        .split('/')
-        .skip(1)
-        .map(|s| s.replace("~1", "/").replace("~0", "~"))
-        .collect()
+    pointer.split('/').skip(1).map(unescape).collect()
 }
 
+/// `a~1b` → `a/b`: a reference token as the key it names.
+pub(super) fn unescape(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
+/// `a/b` → `a~1b`: a key as a reference token.
 pub(super) fn escape(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }

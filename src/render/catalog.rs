@@ -1,13 +1,12 @@
 //! The catalog's lists: `whi schemas` (grouped by provider, with each
 //! provider's documentation page), `whi samples`, and what `whi schemas
-//! export` wrote. Human lists end with a count line; `--format json` prints
-//! one NDJSON record per schema or sample, never coloured.
+//! export` wrote. Human lists end with a count line; with `--format json`
+//! the lists are NDJSON, one record per schema or sample (`json::ndjson`).
 
 use super::Palette;
 use super::common::plural;
 use crate::catalog::{Entry, Export, Sample};
 use owo_colors::OwoColorize;
-use serde::Serialize;
 use std::io::{self, Write};
 
 /// `whi schemas`: each provider with its documentation page, then its
@@ -47,15 +46,6 @@ pub fn samples(out: &mut dyn Write, samples: &[Sample]) -> io::Result<()> {
         writeln!(out, "{:<width$}  {}", s.name, s.path)?;
     }
     writeln!(out, "\n{}", plural(samples.len(), "sample"))
-}
-
-/// One JSON object per line.
-pub fn ndjson<T: Serialize>(out: &mut dyn Write, records: &[T]) -> io::Result<()> {
-    for record in records {
-        serde_json::to_writer(&mut *out, record)?;
-        out.write_all(b"\n")?;
-    }
-    Ok(())
 }
 
 /// `whi schemas export`: how many files went where.

@@ -1,7 +1,8 @@
 //! `--format json`: NDJSON, one [`Record`] per line, never coloured.
 //! Unreadable inputs are diagnostics on stderr, as in every format. Where
 //! several record kinds share a stream (`inspect --timeline`), each line
-//! carries a `type` tag: `payload` or `timeline`. `whi diff` prints one object.
+//! carries a `type` tag: `payload` or `timeline`. `whi diff` prints one object;
+//! the lists of `whi schemas` and `whi samples` are NDJSON too ([`ndjson`]).
 //! With `--max-errors N`, `errors` holds at most N entries and every record
 //! gains `errors_total`, the number before the cut.
 
@@ -89,8 +90,13 @@ impl Render for Json<'_> {
 
 /// One line per order timeline, tagged `"type": "timeline"`.
 pub fn timelines(out: &mut dyn Write, timelines: &[Timeline]) -> io::Result<()> {
-    for timeline in timelines {
-        serde_json::to_writer(&mut *out, timeline)?;
+    ndjson(out, timelines)
+}
+
+/// One JSON object per line.
+pub fn ndjson<T: Serialize>(out: &mut dyn Write, records: &[T]) -> io::Result<()> {
+    for record in records {
+        serde_json::to_writer(&mut *out, record)?;
         out.write_all(b"\n")?;
     }
     Ok(())
