@@ -283,7 +283,7 @@ pub enum SchemasAction {
         #[arg(value_name = "PROVIDER/EVENT")]
         name: String,
     },
-    /// Write every schema file, with the shared _defs files, to DIR/<provider>/.
+    /// Write every schema file, with the shared _defs files, to DIR/PROVIDER/.
     Export {
         /// The directory to write to (created if missing).
         #[arg(value_name = "DIR")]
