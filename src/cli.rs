@@ -60,6 +60,30 @@ pub enum Command {
     /// to send signed test webhooks to your own receiver.
     #[command(after_help = SIGN_HELP)]
     Sign(SignArgs),
+
+    /// List the bundled JSON Schemas with each provider's documentation page,
+    /// print one, or export them all to a directory.
+    #[command(after_help = SCHEMAS_HELP)]
+    Schemas(SchemasArgs),
+
+    /// List the bundled sample payloads, or print one exactly as embedded
+    /// (to pipe into a receiver or into whi, or to edit into a fixture).
+    #[command(after_help = SAMPLES_HELP)]
+    Samples(SamplesArgs),
+
+    /// Say what the documentation says about an event (title, description,
+    /// fields) or about one of its fields (description, type, format or
+    /// pattern, allowed and usual values, deprecation).
+    #[command(after_help = EXPLAIN_HELP)]
+    Explain(ExplainArgs),
+
+    /// Print a completion script for a shell.
+    #[command(after_help = COMPLETIONS_HELP)]
+    Completions(CompletionsArgs),
+
+    /// Print the manual page (roff) of whi or of one of its commands.
+    #[command(after_help = MAN_HELP)]
+    Man(ManArgs),
 }
 
 const SIGN_HELP: &str = "\
@@ -214,6 +238,141 @@ pub struct ValidateArgs {
     /// trailing newline is ignored).
     #[arg(long, value_name = "PATH")]
     pub secret_file: Option<std::path::PathBuf>,
+
+    /// Print nothing on stdout: the exit status is the answer. Inputs that
+    /// cannot be read are still reported on stderr.
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// List at most N errors per payload (the count in the header and, in
+    /// JSON, `errors_total` still say how many there are).
+    #[arg(long, value_name = "N")]
+    pub max_errors: Option<usize>,
+}
+
+const SCHEMAS_HELP: &str = "\
+Examples:
+  whi schemas                                   every event: schema file, documentation page
+  whi schemas --format json | jq -r .schema
+  whi schemas show salla/order.created          the schema as bundled
+  whi schemas show salla/_defs                  the definitions the Salla events share
+  whi schemas export ./whi-schemas              for check-jsonschema, an editor, another validator
+
+Export writes DIR/<provider>/*.schema.json, the _defs files with them, so
+relative $refs resolve. It refuses to overwrite a file unless --force.";
+
+/// Arguments of `whi schemas`.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct SchemasArgs {
+    /// Print or export schemas instead of listing them.
+    #[command(subcommand)]
+    pub action: Option<SchemasAction>,
+
+    /// Output format of the list.
+    #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+    pub format: ListFormat,
+}
+
+/// `whi schemas` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum SchemasAction {
+    /// Print one schema file exactly as bundled.
+    Show {
+        /// The event (salla/order.created), or a shared file (salla/_defs).
+        #[arg(value_name = "PROVIDER/EVENT")]
+        name: String,
+    },
+    /// Write every schema file, with the shared _defs files, to DIR/PROVIDER/.
+    Export {
+        /// The directory to write to (created if missing).
+        #[arg(value_name = "DIR")]
+        dir: std::path::PathBuf,
+
+        /// Overwrite files that exist.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+const SAMPLES_HELP: &str = "\
+Examples:
+  whi samples                                        every bundled sample
+  whi samples salla/order.created | whi validate     a valid payload, on stdin
+  whi samples salla/order.created > fixture.json     a starting point for a test fixture
+  whi samples snipcart/order.completed | curl --data-binary @- -H 'Content-Type: application/json' http://localhost:8080/webhooks";
+
+/// Arguments of `whi samples`.
+#[derive(Debug, Args)]
+pub struct SamplesArgs {
+    /// The sample to print (salla/order.created); with none, list them.
+    #[arg(value_name = "PROVIDER/EVENT")]
+    pub name: Option<String>,
+
+    /// Output format of the list.
+    #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+    pub format: ListFormat,
+}
+
+const EXPLAIN_HELP: &str = "\
+Examples:
+  whi explain salla/order.created                    the event and its fields
+  whi explain salla/order.created/data/status/slug   one field, by JSON pointer
+  whi explain salla/order.created/data/items/0/codes fields of array items: use an index
+  whi explain --format json ongoing/order.picked/orderStatus/number
+
+whi validate prints the explain command for an invalid payload's first error.";
+
+/// Arguments of `whi explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The event, optionally followed by a JSON pointer to one of its fields:
+    /// salla/order.created, salla/order.created/data/id.
+    #[arg(value_name = "PROVIDER/EVENT[/POINTER]")]
+    pub target: String,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+    pub format: ListFormat,
+}
+
+const COMPLETIONS_HELP: &str = "\
+Examples:
+  whi completions bash > ~/.local/share/bash-completion/completions/whi
+  whi completions zsh > ~/.zfunc/_whi            with fpath+=~/.zfunc before compinit
+  whi completions fish > ~/.config/fish/completions/whi.fish
+  whi completions powershell >> $PROFILE";
+
+/// Arguments of `whi completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
+
+const MAN_HELP: &str = "\
+Examples:
+  whi man | man -l -                         read it now
+  whi man > ~/.local/share/man/man1/whi.1    install it
+  whi man validate > whi-validate.1          the page of one command";
+
+/// Arguments of `whi man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// A command whose page to print (validate, inspect, ...); with none,
+    /// the page of whi itself.
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
+}
+
+/// `--format` choices of the catalog commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// Readable, aligned text.
+    Human,
+    /// JSON: one object per line.
+    Json,
 }
 
 /// `--color` choices.

@@ -6,9 +6,12 @@
 
 pub mod app;
 pub mod capture;
+pub mod catalog;
 pub mod cli;
+pub mod commands;
 pub mod detect;
 pub mod diff;
+pub mod explain;
 pub mod input;
 pub mod locate;
 pub mod payload;

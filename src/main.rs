@@ -82,19 +82,40 @@ fn run(cli: Cli, term: &Terminal) -> anyhow::Result<u8> {
             out.flush()?;
             return Ok(u8::from(report.differs()));
         }
+        command @ (Command::Schemas(_)
+        | Command::Samples(_)
+        | Command::Explain(_)
+        | Command::Completions(_)
+        | Command::Man(_)) => {
+            let palette = Palette::new(settings::use_color(cli.color, Format::Human, term));
+            let mut out = io::BufWriter::new(io::stdout().lock());
+            let code = whi::commands::run(command, &palette, &mut out)?;
+            out.flush()?;
+            return Ok(code);
+        }
     };
-    let mut out = io::BufWriter::new(io::stdout().lock());
+    // --quiet: the exit status is the answer; diagnostics still go to stderr.
+    let mut out: Box<dyn Write> = if settings.quiet {
+        Box::new(io::sink())
+    } else {
+        Box::new(io::BufWriter::new(io::stdout().lock()))
+    };
     let mut err = io::stderr();
     let palette = Palette::new(settings.color);
+    let max = settings.max_errors;
     let mut renderer: Box<dyn Render> = match settings.format {
-        Format::Human => Box::new(Human::new(&mut out, &mut err, palette, settings.verbose)),
-        Format::Json => Box::new(Json::new(&mut out, &mut err, settings.timeline)),
-        Format::Github => Box::new(Github::new(&mut out, &mut err)),
-        Format::Junit if settings.summarize => {
-            Box::new(Junit::new(&mut out, &mut err).suite("whi inspect"))
+        Format::Human => {
+            Box::new(Human::new(&mut out, &mut err, palette, settings.verbose).max_errors(max))
         }
-        Format::Junit => Box::new(Junit::new(&mut out, &mut err)),
-        Format::Sarif => Box::new(Sarif::new(&mut out, &mut err)),
+        Format::Json => Box::new(Json::new(&mut out, &mut err, settings.timeline).max_errors(max)),
+        Format::Github => Box::new(Github::new(&mut out, &mut err).max_errors(max)),
+        Format::Junit if settings.summarize => Box::new(
+            Junit::new(&mut out, &mut err)
+                .suite("whi inspect")
+                .max_errors(max),
+        ),
+        Format::Junit => Box::new(Junit::new(&mut out, &mut err).max_errors(max)),
+        Format::Sarif => Box::new(Sarif::new(&mut out, &mut err).max_errors(max)),
     };
     let stdin = &mut io::stdin().lock();
     let tally = if settings.timeline {

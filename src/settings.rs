@@ -41,6 +41,10 @@ pub struct Settings {
     pub timeline: bool,
     /// The webhook secret for signature checks.
     pub secret: Option<Secret>,
+    /// Print nothing on stdout (`-q`); unreadable inputs still go to stderr.
+    pub quiet: bool,
+    /// List at most this many errors per payload (`--max-errors`).
+    pub max_errors: Option<usize>,
 }
 
 /// Decides colour as STYLE.md says: `auto` = stdout is a terminal, NO_COLOR
@@ -96,6 +100,8 @@ impl Settings {
             summarize: false,
             timeline: false,
             secret: secret(args.secret_env.as_deref(), args.secret_file.as_deref())?,
+            quiet: args.quiet,
+            max_errors: args.max_errors,
         })
     }
 

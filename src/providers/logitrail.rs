@@ -23,7 +23,7 @@ impl Provider for Logitrail {
         "Logitrail"
     }
     fn docs_url(&self) -> &'static str {
-        "https://docs.logitrail.com/en/latest/webhooks.html"
+        "https://logitrail-integration.readthedocs.io/en/latest/orders/webhooks.html"
     }
     fn events(&self) -> &'static [&'static str] {
         EVENTS

@@ -28,7 +28,7 @@ impl Provider for Ongoing {
         "Ongoing WMS"
     }
     fn docs_url(&self) -> &'static str {
-        "https://developer.ongoingwarehouse.com/webhooks"
+        "https://developer.ongoingwarehouse.com/webhook-order"
     }
     fn events(&self) -> &'static [&'static str] {
         EVENTS

@@ -42,7 +42,7 @@ impl Provider for Salla {
         "Salla"
     }
     fn docs_url(&self) -> &'static str {
-        "https://docs.salla.dev/doc-421119"
+        "https://docs.salla.dev/doc-433804"
     }
     fn events(&self) -> &'static [&'static str] {
         EVENTS

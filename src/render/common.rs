@@ -65,6 +65,20 @@ pub(crate) fn status_word(status: Status) -> &'static str {
     }
 }
 
+/// The errors to list when at most `max` are shown per payload
+/// (`--max-errors`), and how many are left out.
+pub(crate) fn capped(errors: &[Problem], max: Option<usize>) -> (&[Problem], usize) {
+    match max {
+        Some(max) if errors.len() > max => (&errors[..max], errors.len() - max),
+        _ => (errors, 0),
+    }
+}
+
+/// `… 12 more errors`, for the errors `--max-errors` left out.
+pub(crate) fn more_errors(hidden: usize) -> String {
+    format!("… {}", plural(hidden, "more error"))
+}
+
 /// `<pointer>: <message>`, or the message alone for the whole payload.
 pub(crate) fn problem_text(problem: &Problem) -> String {
     if problem.pointer.is_empty() {
@@ -129,6 +143,25 @@ mod tests {
             ..at
         };
         assert_eq!(problem_line(&root), "bad [enum]");
+    }
+
+    #[test]
+    fn errors_are_capped_with_a_count_of_the_rest() {
+        let p = |n: usize| Problem {
+            pointer: format!("/{n}"),
+            keyword: "type".into(),
+            message: "bad".into(),
+            line: None,
+            column: None,
+        };
+        let errors: Vec<Problem> = (0..5).map(p).collect();
+        assert_eq!(capped(&errors, None).1, 0);
+        assert_eq!(capped(&errors, Some(5)).1, 0);
+        let (shown, hidden) = capped(&errors, Some(2));
+        assert_eq!((shown.len(), hidden), (2, 3));
+        assert_eq!(capped(&errors, Some(0)).1, 5);
+        assert_eq!(more_errors(3), "… 3 more errors");
+        assert_eq!(more_errors(1), "… 1 more error");
     }
 
     #[test]

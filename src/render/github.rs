@@ -4,13 +4,15 @@
 //! One `::error` per error and one `::warning` per warning, with `file`,
 //! `line`, `col` (when known) and `title` (provider/event); an unreadable
 //! input is an `::error title=whi::` besides its usual stderr diagnostic;
-//! the run ends with one `::notice` carrying the count line. Nothing else
+//! the run ends with one `::notice` carrying the count line. With
+//! `--max-errors N`, a payload's errors past the N-th are summed up in one
+//! `::notice` (`… 12 more errors not shown`) on its file. Nothing else
 //! is printed to stdout, and nothing is coloured. Escaping follows the
 //! runner's rules (actions/toolkit `command.ts`): `%`, CR and LF in the
 //! message; those and `:` and `,` in properties.
 //! <https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands>
 
-use super::common::{count_line, kind, problem_text, source_file};
+use super::common::{capped, count_line, kind, more_errors, problem_text, source_file};
 use super::{Palette, Render, write_input_error};
 use crate::input::InputError;
 use crate::report::{Record, Tally};
@@ -21,12 +23,23 @@ use std::io::{self, Write};
 pub struct Github<'a> {
     out: &'a mut dyn Write,
     err: &'a mut dyn Write,
+    max_errors: Option<usize>,
 }
 
 impl<'a> Github<'a> {
     /// A renderer writing workflow commands to `out` and diagnostics to `err`.
     pub fn new(out: &'a mut dyn Write, err: &'a mut dyn Write) -> Self {
-        Github { out, err }
+        Github {
+            out,
+            err,
+            max_errors: None,
+        }
+    }
+
+    /// Annotates at most `max` errors per payload (`--max-errors`).
+    pub fn max_errors(mut self, max: Option<usize>) -> Self {
+        self.max_errors = max;
+        self
     }
 
     fn command(
@@ -68,8 +81,18 @@ impl<'a> Github<'a> {
 
 impl Render for Github<'_> {
     fn record(&mut self, record: &Record) -> io::Result<()> {
-        for problem in &record.errors {
+        let (shown, hidden) = capped(&record.errors, self.max_errors);
+        for problem in shown {
             self.problem("error", record, problem)?;
+        }
+        if hidden > 0 {
+            let mut properties = Vec::new();
+            if let Some(file) = source_file(&record.source) {
+                properties.push(("file", file.to_string()));
+            }
+            properties.push(("title", kind(record, "/")));
+            let message = format!("{} not shown (--max-errors)", more_errors(hidden));
+            self.command("notice", &properties, &message)?;
         }
         for problem in &record.warnings {
             self.problem("warning", record, problem)?;

@@ -1,10 +1,14 @@
 //! `--format human`: one header line per payload (source, provider/event,
 //! verdict), its errors and warnings indented below with line:column and
-//! pointer, then a count line.
+//! pointer, then a count line. With `--max-errors N` an invalid payload
+//! lists its first N errors and `… 12 more errors`; the header still counts
+//! them all. An invalid payload whose errors are about a field the schema
+//! describes gets one `see: whi explain <event>/<pointer>` line.
 
-use super::common::{count_line, plural};
+use super::common::{capped, count_line, more_errors, plural};
 use super::{Palette, Render, write_input_error};
 use crate::diff::{DiffReport, Kind};
+use crate::explain;
 use crate::input::InputError;
 use crate::report::{Record, Status, Tally};
 use crate::signature::Status as SigStatus;
@@ -20,6 +24,7 @@ pub struct Human<'a> {
     err: &'a mut dyn Write,
     palette: Palette,
     verbose: bool,
+    max_errors: Option<usize>,
 }
 
 impl<'a> Human<'a> {
@@ -36,7 +41,14 @@ impl<'a> Human<'a> {
             err,
             palette,
             verbose,
+            max_errors: None,
         }
+    }
+
+    /// Lists at most `max` errors per payload (`--max-errors`).
+    pub fn max_errors(mut self, max: Option<usize>) -> Self {
+        self.max_errors = max;
+        self
     }
 
     fn problem(&mut self, problem: &Problem, label: &str, style: Style) -> io::Result<()> {
@@ -99,8 +111,28 @@ impl Render for Human<'_> {
             word.style(style),
             counts
         )?;
-        for problem in &record.errors {
+        let (shown, hidden) = capped(&record.errors, self.max_errors);
+        for problem in shown {
             self.problem(problem, "error", self.palette.bad)?;
+        }
+        if hidden > 0 {
+            writeln!(
+                self.out,
+                "  {}",
+                more_errors(hidden).style(self.palette.dim)
+            )?;
+        }
+        if record.status == Status::Invalid
+            && let Some(target) = record
+                .schema
+                .as_deref()
+                .and_then(|schema| explain::hint(schema, &record.errors))
+        {
+            writeln!(
+                self.out,
+                "  {} whi explain {target}",
+                "see:".style(self.palette.dim)
+            )?;
         }
         for problem in &record.warnings {
             self.problem(problem, "warning", self.palette.warn)?;

@@ -1,8 +1,12 @@
 //! `--format json`: NDJSON, one [`Record`] per line, never coloured.
 //! Unreadable inputs are diagnostics on stderr, as in every format. Where
 //! several record kinds share a stream (`inspect --timeline`), each line
-//! carries a `type` tag: `payload` or `timeline`. `whi diff` prints one object.
+//! carries a `type` tag: `payload` or `timeline`. `whi diff` prints one object;
+//! the lists of `whi schemas` and `whi samples` are NDJSON too ([`ndjson`]).
+//! With `--max-errors N`, `errors` holds at most N entries and every record
+//! gains `errors_total`, the number before the cut.
 
+use super::common::capped;
 use super::{Palette, Render, write_input_error};
 use crate::diff::DiffReport;
 use crate::input::InputError;
@@ -16,37 +20,62 @@ pub struct Json<'a> {
     out: &'a mut dyn Write,
     err: &'a mut dyn Write,
     tagged: bool,
+    max_errors: Option<usize>,
 }
 
 impl<'a> Json<'a> {
     /// A renderer writing records to `out` and diagnostics to `err`;
     /// `tagged` adds `"type": "payload"` to each record.
     pub fn new(out: &'a mut dyn Write, err: &'a mut dyn Write, tagged: bool) -> Self {
-        Json { out, err, tagged }
+        Json {
+            out,
+            err,
+            tagged,
+            max_errors: None,
+        }
+    }
+
+    /// Keeps at most `max` errors per record and adds `errors_total`.
+    pub fn max_errors(mut self, max: Option<usize>) -> Self {
+        self.max_errors = max;
+        self
     }
 }
 
+/// One line: the record, with the `type` tag and `errors_total` when asked for.
 #[derive(Serialize)]
-struct Tagged<'r> {
-    #[serde(rename = "type")]
-    kind: &'static str,
+struct Line<'r> {
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    kind: Option<&'static str>,
     #[serde(flatten)]
     record: &'r Record,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    errors_total: Option<usize>,
 }
 
 impl Render for Json<'_> {
     fn record(&mut self, record: &Record) -> io::Result<()> {
-        if self.tagged {
-            serde_json::to_writer(
-                &mut *self.out,
-                &Tagged {
-                    kind: "payload",
-                    record,
-                },
-            )?;
+        let kind = self.tagged.then_some("payload");
+        let (shown, hidden) = capped(&record.errors, self.max_errors);
+        let cut;
+        let record = if hidden > 0 {
+            cut = Record {
+                errors: shown.to_vec(),
+                ..record.clone()
+            };
+            &cut
         } else {
-            serde_json::to_writer(&mut *self.out, record)?;
-        }
+            record
+        };
+        let errors_total = self.max_errors.map(|_| record.errors.len() + hidden);
+        serde_json::to_writer(
+            &mut *self.out,
+            &Line {
+                kind,
+                record,
+                errors_total,
+            },
+        )?;
         self.out.write_all(b"\n")
     }
 
@@ -61,8 +90,13 @@ impl Render for Json<'_> {
 
 /// One line per order timeline, tagged `"type": "timeline"`.
 pub fn timelines(out: &mut dyn Write, timelines: &[Timeline]) -> io::Result<()> {
-    for timeline in timelines {
-        serde_json::to_writer(&mut *out, timeline)?;
+    ndjson(out, timelines)
+}
+
+/// One JSON object per line.
+pub fn ndjson<T: Serialize>(out: &mut dyn Write, records: &[T]) -> io::Result<()> {
+    for record in records {
+        serde_json::to_writer(&mut *out, record)?;
         out.write_all(b"\n")?;
     }
     Ok(())

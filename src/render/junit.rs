@@ -3,7 +3,8 @@
 //!
 //! One `<testsuite name="whi validate">`; one `<testcase>` per payload,
 //! named by its source, classed by `provider.event`. Invalid, unparseable and
-//! unrecognised payloads carry a `<failure>` listing every error; payloads
+//! unrecognised payloads carry a `<failure>` listing every error (the first
+//! N and `… 12 more errors` under `--max-errors N`); payloads
 //! without a bundled schema are `<skipped/>`; warnings and notes go to
 //! `<system-out>`; an unreadable input is a testcase with an `<error>` (and
 //! the usual stderr diagnostic). The suite's counts come first in the
@@ -11,7 +12,7 @@
 //! `finish`. quick-xml escapes; characters XML 1.0 cannot carry at all are
 //! replaced. Never coloured.
 
-use super::common::{kind, plural, problem_line, status_word};
+use super::common::{capped, kind, more_errors, plural, problem_line, status_word};
 use super::{Palette, Render, write_input_error};
 use crate::input::InputError;
 use crate::report::{Record, Status, Tally};
@@ -36,6 +37,7 @@ pub struct Junit<'a> {
     err: &'a mut dyn Write,
     suite: &'static str,
     cases: Vec<Case>,
+    max_errors: Option<usize>,
 }
 
 impl<'a> Junit<'a> {
@@ -46,7 +48,14 @@ impl<'a> Junit<'a> {
             err,
             suite: SUITE,
             cases: Vec::new(),
+            max_errors: None,
         }
+    }
+
+    /// Lists at most `max` errors per failure (`--max-errors`).
+    pub fn max_errors(mut self, max: Option<usize>) -> Self {
+        self.max_errors = max;
+        self
     }
 
     /// Names the suite after another command (`whi inspect`).
@@ -69,7 +78,7 @@ impl Render for Junit<'_> {
 
     fn finish(&mut self, tally: &Tally) -> io::Result<()> {
         let mut xml = Writer::new_with_indent(&mut *self.out, b' ', 2);
-        write_document(&mut xml, self.suite, tally, &self.cases)?;
+        write_document(&mut xml, self.suite, tally, &self.cases, self.max_errors)?;
         self.out.write_all(b"\n")?;
         self.out.flush()
     }
@@ -80,6 +89,7 @@ fn write_document<W: Write>(
     suite: &str,
     tally: &Tally,
     cases: &[Case],
+    max_errors: Option<usize>,
 ) -> io::Result<()> {
     let tests = (tally.payloads + tally.input_errors).to_string();
     let failures = (tally.invalid + tally.unparseable + tally.unrecognised).to_string();
@@ -102,7 +112,7 @@ fn write_document<W: Write>(
                 .write_inner_content(|xml| {
                     for case in cases {
                         match case {
-                            Case::Payload(record) => payload_case(xml, record)?,
+                            Case::Payload(record) => payload_case(xml, record, max_errors)?,
                             Case::Input(error) => input_case(xml, error)?,
                         }
                     }
@@ -113,7 +123,11 @@ fn write_document<W: Write>(
     Ok(())
 }
 
-fn payload_case<W: Write>(xml: &mut Writer<W>, record: &Record) -> io::Result<()> {
+fn payload_case<W: Write>(
+    xml: &mut Writer<W>,
+    record: &Record,
+    max_errors: Option<usize>,
+) -> io::Result<()> {
     let name = xml_safe(&record.source);
     let classname = xml_safe_owned(kind(record, "."));
     let element = xml
@@ -134,7 +148,11 @@ fn payload_case<W: Write>(xml: &mut Writer<W>, record: &Record) -> io::Result<()
                 .errors
                 .first()
                 .map_or(status_word(record.status), |p| p.keyword.as_str());
-            let lines: Vec<String> = record.errors.iter().map(problem_line).collect();
+            let (shown, hidden) = capped(&record.errors, max_errors);
+            let mut lines: Vec<String> = shown.iter().map(problem_line).collect();
+            if hidden > 0 {
+                lines.push(more_errors(hidden));
+            }
             xml.create_element("failure")
                 .with_attribute(("message", message.as_str()))
                 .with_attribute(("type", xml_safe(kind).as_ref()))

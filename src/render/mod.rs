@@ -7,6 +7,10 @@
 pub mod human;
 pub mod json;
 
+// The catalog commands: `whi schemas`, `whi samples`, `whi explain`.
+pub mod catalog;
+pub mod explain;
+
 // CI formats (`--format github|junit|sarif`) and the text they share.
 mod common;
 pub mod github;

@@ -6,12 +6,14 @@
 //! warning (level `warning`), located at the file (a batch element's `#/N`
 //! stripped; no location for stdin) and its line:column, which count
 //! characters, hence `columnKind: unicodeCodePoints`. Unreadable inputs are
-//! tool execution notifications (and the usual stderr diagnostic). The
+//! tool execution notifications (and the usual stderr diagnostic), and so,
+//! at level `note`, are the errors `--max-errors N` left out of a payload
+//! (`source: … 12 more errors not shown`). The
 //! rules come before the results, so results are buffered and the log is
 //! written by `finish`. Never coloured.
 //! <https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html>
 
-use super::common::{problem_text, source_file};
+use super::common::{capped, more_errors, problem_text, source_file};
 use super::{Palette, Render, write_input_error};
 use crate::input::InputError;
 use crate::report::{Record, Tally};
@@ -28,6 +30,7 @@ pub struct Sarif<'a> {
     err: &'a mut dyn Write,
     results: Vec<SarifResult>,
     notifications: Vec<Notification>,
+    max_errors: Option<usize>,
 }
 
 impl<'a> Sarif<'a> {
@@ -38,13 +41,33 @@ impl<'a> Sarif<'a> {
             err,
             results: Vec::new(),
             notifications: Vec::new(),
+            max_errors: None,
         }
+    }
+
+    /// Reports at most `max` errors per payload as results (`--max-errors`).
+    pub fn max_errors(mut self, max: Option<usize>) -> Self {
+        self.max_errors = max;
+        self
     }
 }
 
 impl Render for Sarif<'_> {
     fn record(&mut self, record: &Record) -> io::Result<()> {
-        let errors = record.errors.iter().map(|p| (p, "error"));
+        let (shown, hidden) = capped(&record.errors, self.max_errors);
+        if hidden > 0 {
+            self.notifications.push(Notification {
+                level: "note",
+                message: Message {
+                    text: format!(
+                        "{}: {} not shown (--max-errors)",
+                        record.source,
+                        more_errors(hidden)
+                    ),
+                },
+            });
+        }
+        let errors = shown.iter().map(|p| (p, "error"));
         let warnings = record.warnings.iter().map(|p| (p, "warning"));
         for (problem, level) in errors.chain(warnings) {
             self.results.push(result(record, problem, level));

@@ -1,0 +1,65 @@
+//! The catalog's lists: `whi schemas` (grouped by provider, with each
+//! provider's documentation page), `whi samples`, and what `whi schemas
+//! export` wrote. Human lists end with a count line; with `--format json`
+//! the lists are NDJSON, one record per schema or sample (`json::ndjson`).
+
+use super::Palette;
+use super::common::plural;
+use crate::catalog::{Entry, Export, Sample};
+use owo_colors::OwoColorize;
+use std::io::{self, Write};
+
+/// `whi schemas`: each provider with its documentation page, then its
+/// events as `provider/event  schema path`.
+pub fn schemas(out: &mut dyn Write, palette: &Palette, entries: &[Entry]) -> io::Result<()> {
+    let width = entries.iter().map(|e| e.name.len()).max().unwrap_or(0);
+    let mut providers = 0;
+    let mut previous: Option<&str> = None;
+    for e in entries {
+        if previous != Some(e.provider) {
+            if previous.is_some() {
+                writeln!(out)?;
+            }
+            previous = Some(e.provider);
+            providers += 1;
+            writeln!(
+                out,
+                "{}  {}",
+                e.title.style(palette.strong),
+                e.docs_url.style(palette.dim)
+            )?;
+        }
+        writeln!(out, "  {:<width$}  {}", e.name, e.schema)?;
+    }
+    writeln!(
+        out,
+        "\n{} from {}",
+        plural(entries.len(), "schema"),
+        plural(providers, "provider")
+    )
+}
+
+/// `whi samples`: `provider/event  sample path`, one per line.
+pub fn samples(out: &mut dyn Write, samples: &[Sample]) -> io::Result<()> {
+    let width = samples.iter().map(|s| s.name.len()).max().unwrap_or(0);
+    for s in samples {
+        writeln!(out, "{:<width$}  {}", s.name, s.path)?;
+    }
+    writeln!(out, "\n{}", plural(samples.len(), "sample"))
+}
+
+/// `whi schemas export`: how many files went where.
+pub fn exported(out: &mut dyn Write, export: &Export) -> io::Result<()> {
+    let parts: Vec<String> = export
+        .per_provider()
+        .into_iter()
+        .map(|(provider, n)| format!("{provider}/ {n}"))
+        .collect();
+    writeln!(
+        out,
+        "wrote {} to {}: {}",
+        plural(export.files.len(), "schema file"),
+        export.dir.display(),
+        parts.join(", ")
+    )
+}
