@@ -7,14 +7,16 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 const EXIT_STATUS: &str = "\
 Exit status:
   0  every payload is valid (or has no bundled schema to check it against)
-  1  a payload is invalid, not JSON, or not a recognised webhook
+  1  a payload is invalid (schema or signature), not JSON, or not a
+     recognised webhook
   2  whi could not do its job: bad flags, a missing or unreadable path,
-     a glob matching nothing (the other inputs are still reported)";
+     a glob matching nothing (the other inputs are still reported)
+  130  interrupted (Ctrl-C)";
 
 const EXAMPLES: &str = "\
 Examples:
   whi validate payload.json
-  whi validate samples/                    every *.json below, sorted
+  whi validate samples/                    every .json/.ndjson/.jsonl/.http/.har below, sorted
   whi validate 'captures/**/*.json'        whi expands the glob itself
   pbpaste | whi validate                   stdin (or name it: -)
   whi validate --format json samples/ | jq 'select(.valid == false)'
@@ -207,8 +209,10 @@ pub enum DiffFormat {
 /// Arguments of `whi validate`.
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
-    /// Files, directories (searched recursively for *.json), globs, or - for
-    /// stdin. With none, stdin is read when it is not a terminal.
+    /// Files, directories (searched recursively for .json, .ndjson, .jsonl,
+    /// .http and .har files), globs, or - for stdin. Each may be a JSON body,
+    /// a raw HTTP request, a HAR file or an NDJSON log. With none, stdin is
+    /// read when it is not a terminal.
     #[arg(value_name = "INPUT")]
     pub inputs: Vec<String>,
 
