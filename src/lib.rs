@@ -7,6 +7,7 @@
 pub mod app;
 pub mod cli;
 pub mod detect;
+pub mod duplicates;
 pub mod input;
 pub mod locate;
 pub mod payload;
