@@ -56,7 +56,7 @@ pub fn char_position(bytes: &[u8], line: usize, byte_column: usize) -> Position 
 /// What one text's lookups have learnt, shared by every lookup into that
 /// text (the elements of a batch share one). Built lazily: nothing is
 /// scanned until something asks. Always use it with the same text.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Index {
     /// The children of each container looked into, by the container's offset.
     containers: Mutex<HashMap<usize, Children>>,
@@ -64,8 +64,22 @@ pub struct Index {
     lines: OnceLock<Lines>,
 }
 
+impl std::fmt::Debug for Index {
+    /// How much it has learnt, not all of it: a payload's debug output
+    /// should not dump a cache.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let containers = self
+            .containers
+            .lock()
+            .map_or(0, |containers| containers.len());
+        f.debug_struct("Index")
+            .field("containers", &containers)
+            .field("lines", &self.lines.get().map(|l| l.newlines.len() + 1))
+            .finish()
+    }
+}
+
 /// Where the values inside one container start.
-#[derive(Debug)]
 enum Children {
     /// Member name (unescaped) → offset of its value; the last duplicate wins.
     Object(HashMap<String, usize>),
@@ -76,7 +90,6 @@ enum Children {
 /// Bytes between two character-count checkpoints.
 const CHECKPOINT: usize = 4096;
 
-#[derive(Debug)]
 struct Lines {
     /// Offset of every `\n`.
     newlines: Vec<usize>,

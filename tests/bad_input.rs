@@ -414,6 +414,24 @@ fn thousands_of_errors_are_located_in_one_pass() {
     assert_eq!(errors[2999]["pointer"], "/data/items/2999/id");
 }
 
+#[test]
+fn a_batch_of_20000_bodies() {
+    // Each unrecognised element is located ("#/N" at line:column); found
+    // by skipping N elements each time, this was quadratic.
+    let text = format!("[\n{}\n]", vec!["{\"a\": 1}"; 20_000].join(",\n"));
+    let temp = Temp::new("batch");
+    let batch = temp.file("batch.json", text);
+    let run = whi(&["validate", "--format", "json", &batch, GOOD], b"");
+    assert_eq!(run.code, 1);
+    let last = run.record(&format!("{batch}#/19999"));
+    assert_eq!(last["status"], "unrecognised");
+    assert_eq!(
+        (&last["errors"][0]["line"], &last["errors"][0]["column"]),
+        (&Value::from(20_001), &Value::from(1))
+    );
+    run.good_still_reported();
+}
+
 /// A body `whi` recognises (Snipcart) but has no schema for: the cheapest
 /// payload that still counts as fine (exit 0).
 const UNCHECKED: &str = r#"{"eventName": "shippingrates.fetch", "mode": "Live", "content": {}}"#;
