@@ -519,6 +519,19 @@ fn skipped_special_files_are_noted_on_stderr() {
     assert_eq!(notes, expected_notes(&temp));
 }
 
+#[cfg(unix)]
+#[test]
+fn file_names_that_are_not_utf8_are_walked() {
+    use std::os::unix::ffi::OsStrExt;
+    let temp = Temp::new("names");
+    let name = std::ffi::OsStr::from_bytes(b"\xff\xfe.json");
+    fs::copy(root().join(GOOD), temp.0.join(name)).expect("copy");
+    let run = whi(&["validate", "--format", "json", &temp.arg(""), GOOD], b"");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    run.record(&temp.arg("\u{fffd}\u{fffd}.json"));
+    run.good_still_reported();
+}
+
 #[test]
 fn paths_that_are_not_what_was_expected() {
     let temp = Temp::new("paths");
