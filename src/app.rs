@@ -84,7 +84,11 @@ fn each_record(
         event: settings.event.as_deref(),
         secret: settings.secret.as_ref(),
     };
-    for resolved in input::resolve(&settings.inputs) {
+    let (inputs, notes) = input::resolve_noting(&settings.inputs);
+    for note in &notes {
+        render.note(note)?;
+    }
+    for resolved in inputs {
         let opened = input::open(&resolved, stdin).and_then(|(name, reader)| bodies(name, reader));
         let bodies = match opened {
             Ok(bodies) => bodies,
@@ -136,9 +140,12 @@ fn bodies<'r>(
         let stream = io::BufReader::with_capacity(256 * 1024, io::Cursor::new(head).chain(reader));
         return Ok(Box::new(capture::ndjson(&name, stream)));
     }
-    reader
-        .read_to_end(&mut head)
-        .map_err(|e| failed(e, &name))?;
+    // anything but NDJSON is read whole, so it is capped like a file read
+    let rest = input::read_capped(&mut reader).map_err(|message| InputError {
+        input: name.clone(),
+        message,
+    })?;
+    head.extend_from_slice(&rest);
     Ok(Box::new(capture::split(&name, head, shape).into_iter()))
 }
 

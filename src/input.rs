@@ -5,6 +5,13 @@
 //! patterns work on every shell. Problems (missing path, glob matching
 //! nothing, unreadable file) are data, reported in input order beside the
 //! sources that did read. This module never prints and never writes.
+//!
+//! Hostile trees must not hang or crash the walk: it keeps its own stack
+//! (no recursion, one open directory at a time), never follows a symbolic
+//! link into a directory (so link loops end), and never opens anything but
+//! regular files, so a FIFO or socket cannot block it. What it passes over
+//! that the user may have expected is a [`Note`]. An input larger than
+//! [`MAX_INPUT`] (`/dev/zero`, `yes |`) is an error, not an endless read.
 
 use std::fs;
 use std::io::Read;
@@ -28,6 +35,16 @@ pub struct InputError {
     pub message: String,
 }
 
+/// Something passed over on purpose, worth a line on stderr
+/// (`note: <input>: <message>`), that does not change the exit code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    /// The path concerned.
+    pub input: String,
+    /// What was done and why: `skipped: not a regular file (FIFO)`.
+    pub message: String,
+}
+
 /// One resolved input, in the order the user gave them. Files are read
 /// only when their turn comes, so memory holds one input at a time.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,9 +60,20 @@ pub enum Input {
 /// File name extensions picked up when walking a directory.
 const DIR_EXTENSIONS: &[&str] = &["json", "ndjson", "jsonl", "http", "har"];
 
+/// The most `whi` reads from one input: each is read whole, and a body
+/// larger than this is no webhook (it is `/dev/zero`, or `yes`).
+pub const MAX_INPUT: u64 = 1 << 30;
+
 /// Resolves every INPUT argument into inputs, expanding directories and globs.
 pub fn resolve(inputs: &[String]) -> Vec<Input> {
+    resolve_noting(inputs).0
+}
+
+/// Resolves every INPUT argument into inputs, expanding directories and
+/// globs, with the notes on what the expansion passed over (sorted by path).
+pub fn resolve_noting(inputs: &[String]) -> (Vec<Input>, Vec<Note>) {
     let mut resolved = Vec::new();
+    let mut notes = Vec::new();
     let mut stdin_used = false;
     for input in inputs {
         if input == "-" {
@@ -59,23 +87,22 @@ pub fn resolve(inputs: &[String]) -> Vec<Input> {
         }
         let path = Path::new(input);
         match fs::metadata(path) {
-            Ok(meta) if meta.is_dir() => expand_dir(path, &mut resolved),
+            Ok(meta) if meta.is_dir() => expand_dir(path, &mut resolved, &mut notes),
             Ok(_) => resolved.push(Input::File(path.to_path_buf())),
-            Err(_) if is_glob(input) => expand_glob(input, &mut resolved),
+            Err(_) if is_glob(input) => expand_glob(input, &mut resolved, &mut notes),
             Err(err) => resolved.push(error(input, &describe_io(&err))),
         }
     }
-    resolved
+    (resolved, notes)
 }
 
 /// Reads one input whole, once.
 pub fn read(input: &Input, stdin: &mut dyn Read) -> Result<Source, InputError> {
     match input {
         Input::Stdin => {
-            let mut bytes = Vec::new();
-            stdin.read_to_end(&mut bytes).map_err(|err| InputError {
+            let bytes = read_capped(stdin).map_err(|message| InputError {
                 input: "-".into(),
-                message: format!("cannot read stdin: {}", describe_io(&err)),
+                message: format!("cannot read stdin: {message}"),
             })?;
             Ok(Source {
                 name: "-".into(),
@@ -90,11 +117,14 @@ pub fn read(input: &Input, stdin: &mut dyn Read) -> Result<Source, InputError> {
                     message: "is a directory where a file was expected".into(),
                 });
             }
-            match fs::read(path) {
+            let bytes = fs::File::open(path)
+                .map_err(|err| describe_io(&err))
+                .and_then(|mut file| read_capped(&mut file));
+            match bytes {
                 Ok(bytes) => Ok(Source { name, bytes }),
-                Err(err) => Err(InputError {
+                Err(message) => Err(InputError {
                     input: name,
-                    message: describe_io(&err),
+                    message,
                 }),
             }
         }
@@ -129,6 +159,22 @@ pub fn open<'a>(
     }
 }
 
+/// Reads to the end, but no more than [`MAX_INPUT`] bytes.
+pub fn read_capped(reader: &mut dyn Read) -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::new();
+    reader
+        .take(MAX_INPUT + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|err| describe_io(&err))?;
+    if bytes.len() as u64 > MAX_INPUT {
+        return Err(format!(
+            "larger than {} MiB: whi reads each input whole, so it cannot be a webhook body",
+            MAX_INPUT >> 20
+        ));
+    }
+    Ok(bytes)
+}
+
 fn error(input: &str, message: &str) -> Input {
     Input::Error(InputError {
         input: input.into(),
@@ -140,7 +186,7 @@ fn is_glob(input: &str) -> bool {
     input.contains(['*', '?', '['])
 }
 
-fn expand_glob(pattern: &str, resolved: &mut Vec<Input>) {
+fn expand_glob(pattern: &str, resolved: &mut Vec<Input>, notes: &mut Vec<Note>) {
     let paths = match glob::glob(pattern) {
         Ok(paths) => paths,
         Err(err) => {
@@ -151,10 +197,16 @@ fn expand_glob(pattern: &str, resolved: &mut Vec<Input>) {
             return;
         }
     };
-    let mut matched: Vec<PathBuf> = paths
-        .filter_map(Result::ok)
-        .filter(|p| p.is_file())
-        .collect();
+    let mut matched = Vec::new();
+    for path in paths.filter_map(Result::ok) {
+        match fs::metadata(&path) {
+            Ok(meta) if meta.is_file() => matched.push(path),
+            Ok(meta) if !meta.is_dir() => {
+                notes.push(skipped(&path, &not_regular(&meta.file_type())))
+            }
+            _ => {}
+        }
+    }
     matched.sort();
     if matched.is_empty() {
         resolved.push(error(pattern, "glob matched no files"));
@@ -162,51 +214,145 @@ fn expand_glob(pattern: &str, resolved: &mut Vec<Input>) {
     resolved.extend(matched.into_iter().map(Input::File));
 }
 
-fn expand_dir(dir: &Path, resolved: &mut Vec<Input>) {
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    walk(dir, &mut files, &mut errors);
-    files.sort();
-    if files.is_empty() && errors.is_empty() {
+fn expand_dir(dir: &Path, resolved: &mut Vec<Input>, notes: &mut Vec<Note>) {
+    let mut found = Walk::default();
+    walk(dir, &mut found);
+    found.files.sort();
+    found.errors.sort_by(|a, b| a.input.cmp(&b.input));
+    found.notes.sort_by(|a, b| a.input.cmp(&b.input));
+    if found.files.is_empty() && found.errors.is_empty() {
         let kinds: Vec<String> = DIR_EXTENSIONS.iter().map(|e| format!("*.{e}")).collect();
         resolved.push(error(
             &dir.display().to_string(),
             &format!("directory holds no {} files", kinds.join(", ")),
         ));
     }
-    resolved.extend(errors.into_iter().map(Input::Error));
-    resolved.extend(files.into_iter().map(Input::File));
+    notes.extend(found.notes);
+    resolved.extend(found.errors.into_iter().map(Input::Error));
+    resolved.extend(found.files.into_iter().map(Input::File));
 }
 
-/// Collects matching regular files below `dir`. Symbolic links are not
-/// followed into directories, so a link loop cannot hang the walk; FIFOs and
-/// sockets are skipped, so nothing blocks on open.
-fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<InputError>) {
-    let entries = match fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(err) => {
-            errors.push(InputError {
-                input: dir.display().to_string(),
-                message: describe_io(&err),
-            });
-            return;
-        }
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let Ok(kind) = entry.file_type() else {
-            continue;
+/// What a directory walk found.
+#[derive(Default)]
+struct Walk {
+    files: Vec<PathBuf>,
+    errors: Vec<InputError>,
+    notes: Vec<Note>,
+}
+
+/// Collects matching regular files below `root` with its own stack: deep
+/// trees cannot overflow the thread's, and each directory is closed before
+/// the next is opened. Symbolic links to files are read;
+/// links to directories are not followed (so a loop cannot hang the walk);
+/// FIFOs, sockets and devices are never opened (so nothing blocks).
+fn walk(root: &Path, found: &mut Walk) {
+    let mut pending = vec![root.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let entries = match fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(err) => {
+                found.errors.push(InputError {
+                    input: dir.display().to_string(),
+                    message: describe_io(&err),
+                });
+                continue;
+            }
         };
-        let wanted = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| DIR_EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)));
-        if kind.is_dir() {
-            walk(&path, files, errors);
-        } else if wanted && (kind.is_file() || (kind.is_symlink() && path.is_file())) {
-            files.push(path);
+        for entry in entries {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(err) => {
+                    found.errors.push(InputError {
+                        input: dir.display().to_string(),
+                        message: describe_io(&err),
+                    });
+                    break;
+                }
+            };
+            let path = entry.path();
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            let wanted = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| DIR_EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)));
+            if kind.is_dir() {
+                pending.push(path);
+            } else if kind.is_file() {
+                if wanted {
+                    found.files.push(path);
+                }
+            } else if kind.is_symlink() {
+                symlink(path, wanted, found);
+            } else if wanted {
+                found.notes.push(skipped(&path, &not_regular(&kind)));
+            }
         }
     }
+}
+
+/// A symbolic link met in a walk: read if it leads to a wanted file, noted
+/// if it leads to a directory, to something else, or nowhere.
+fn symlink(path: PathBuf, wanted: bool, found: &mut Walk) {
+    match fs::metadata(&path) {
+        Ok(meta) if meta.is_file() => {
+            if wanted {
+                found.files.push(path);
+            }
+        }
+        Ok(meta) if meta.is_dir() => found
+            .notes
+            .push(skipped(&path, "symbolic link to a directory, not followed")),
+        Ok(meta) => {
+            if wanted {
+                found
+                    .notes
+                    .push(skipped(&path, &not_regular(&meta.file_type())));
+            }
+        }
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            if wanted {
+                found.notes.push(skipped(&path, "broken symbolic link"));
+            }
+        }
+        // A link loop ("too many levels of symbolic links") or worse.
+        Err(err) => found.notes.push(skipped(
+            &path,
+            &format!("symbolic link: {}", describe_io(&err)),
+        )),
+    }
+}
+
+fn skipped(path: &Path, why: &str) -> Note {
+    Note {
+        input: path.display().to_string(),
+        message: format!("skipped: {why}"),
+    }
+}
+
+/// `not a regular file (FIFO)`, naming the kind where the platform tells.
+fn not_regular(kind: &fs::FileType) -> String {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let name = if kind.is_fifo() {
+            Some("FIFO")
+        } else if kind.is_socket() {
+            Some("socket")
+        } else if kind.is_char_device() {
+            Some("character device")
+        } else if kind.is_block_device() {
+            Some("block device")
+        } else {
+            None
+        };
+        if let Some(name) = name {
+            return format!("not a regular file ({name})");
+        }
+    }
+    let _ = kind;
+    "not a regular file".into()
 }
 
 /// An I/O error in the lower-case words of `error: <path>: <why>`.
@@ -284,6 +430,78 @@ mod tests {
         assert_eq!(
             err.map(|e| e.message).as_deref(),
             Some("is a directory where a file was expected")
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn special_files_and_link_loops_are_noted_never_opened() {
+        use std::os::unix::fs::symlink;
+        let dir = std::env::temp_dir().join(format!("whi-special-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(dir.join("sub")).ok();
+        fs::write(dir.join("good.json"), "{}").ok();
+        let fifo = std::process::Command::new("mkfifo")
+            .arg(dir.join("pipe.json"))
+            .status();
+        assert!(fifo.is_ok_and(|s| s.success()), "mkfifo failed");
+        let _socket = std::os::unix::net::UnixListener::bind(dir.join("sock.json"));
+        symlink("loop.json", dir.join("loop.json")).ok();
+        symlink("nowhere.json", dir.join("dangling.json")).ok();
+        symlink("sub", dir.join("linked")).ok();
+        symlink("good.json", dir.join("alias.json")).ok();
+        let (inputs, notes) = resolve_noting(&[dir.display().to_string()]);
+        let _ = fs::remove_dir_all(&dir);
+        let files: Vec<String> = names(&inputs)
+            .iter()
+            .map(|n| n.rsplit('/').next().unwrap_or_default().to_string())
+            .collect();
+        assert_eq!(files, vec!["alias.json", "good.json"]);
+        let notes: Vec<String> = notes
+            .iter()
+            .map(|n| {
+                let file = n.input.rsplit('/').next().unwrap_or_default();
+                format!("{file}: {}", n.message)
+            })
+            .collect();
+        assert_eq!(
+            notes,
+            vec![
+                "dangling.json: skipped: broken symbolic link",
+                "linked: skipped: symbolic link to a directory, not followed",
+                "loop.json: skipped: symbolic link: too many levels of symbolic links (os error 40)",
+                "pipe.json: skipped: not a regular file (FIFO)",
+                "sock.json: skipped: not a regular file (socket)",
+            ]
+        );
+    }
+
+    #[test]
+    fn deep_trees_are_walked_without_recursion() {
+        let root = std::env::temp_dir().join(format!("whi-deep-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        let mut dir = root.clone();
+        for _ in 0..300 {
+            dir.push("d");
+        }
+        fs::create_dir_all(&dir).ok();
+        fs::write(dir.join("x.json"), "{}").ok();
+        let got = resolve(&[root.display().to_string()]);
+        let _ = fs::remove_dir_all(&root);
+        assert_eq!(got.len(), 1, "{:?}", names(&got));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn endless_inputs_stop_at_the_cap() {
+        let err = read(
+            &Input::File(PathBuf::from("/dev/zero")),
+            &mut std::io::empty(),
+        )
+        .err();
+        assert!(
+            err.is_some_and(|e| e.message.starts_with("larger than 1024 MiB")),
+            "read /dev/zero whole"
         );
     }
 }

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod commands;
 pub mod detect;
 pub mod diff;
+pub mod duplicates;
 pub mod explain;
 pub mod input;
 pub mod locate;

@@ -3,12 +3,14 @@
 //! A JSON document is one payload; a top-level array of objects (a Logitrail
 //! batch, or any list of bodies) is one payload per element, named
 //! `source#/N`. Malformed JSON becomes a [`SyntaxError`] with the line and
-//! column where parsing stopped. Each payload keeps the text it came from so
-//! that problems can be located in the user's input. Nothing here prints.
+//! column where parsing stopped, and a message that says what the input is
+//! when it is not JSON text at all (empty, UTF-16, not UTF-8, binary, nested
+//! too deeply). Each payload keeps the text it came from so that problems
+//! can be located in the user's input. Nothing here prints.
 
 use crate::capture::{self, Body, Broken};
 use crate::input::Source;
-use crate::locate::{self, Position};
+use crate::locate::{self, Index, Position};
 use serde_json::Value;
 use std::sync::Arc;
 
@@ -30,14 +32,22 @@ pub struct Payload {
     pub origin: Option<Position>,
     /// A remark about the capture (e.g. a Content-Length mismatch).
     pub capture_note: Option<String>,
+    /// What locating problems in `text` has learnt so far, shared by every
+    /// payload of the same text so that many problems cost one scan.
+    pub index: Arc<Index>,
 }
 
 impl Payload {
     /// Line and column, in the input, of the value at `pointer` inside this body.
     pub fn position(&self, pointer: &str) -> Option<Position> {
+        self.offset(pointer)
+            .map(|offset| shift(self.index.position(&self.text, offset), self.origin))
+    }
+
+    /// Byte offset in `text` of the value at `pointer` inside this body.
+    pub fn offset(&self, pointer: &str) -> Option<usize> {
         let full = format!("{}{}", self.prefix, pointer);
-        locate::locate(&self.text, &full)
-            .map(|offset| shift(locate::position(&self.text, offset), self.origin))
+        self.index.locate(&self.text, &full)
     }
 }
 
@@ -78,6 +88,10 @@ pub enum Parsed {
     Syntax(SyntaxError),
 }
 
+/// How deep serde_json lets a document nest before it stops parsing (its
+/// default recursion limit), quoted in the message that says so.
+const NESTING_LIMIT: usize = 128;
+
 /// Parses a source that is a plain JSON body into its payloads.
 pub fn parse(source: Source) -> Vec<Parsed> {
     parse_body(capture::plain(&source.name, source.bytes))
@@ -104,15 +118,18 @@ pub fn parse_body(body: Body) -> Vec<Parsed> {
     } = body;
     let headers: Arc<[(String, String)]> = headers.into();
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    if let Some(message) = not_json_text(bytes) {
-        return vec![Parsed::Syntax(SyntaxError {
-            source: name,
-            keyword: "syntax",
-            message: message.into(),
-            position: shift(Position { line: 1, column: 1 }, origin),
-        })];
-    }
-    let value: Value = match serde_json::from_slice(bytes) {
+    let text = match decode(bytes) {
+        Ok(text) => text,
+        Err((message, position)) => {
+            return vec![Parsed::Syntax(SyntaxError {
+                source: name,
+                keyword: "syntax",
+                message,
+                position: shift(position, origin),
+            })];
+        }
+    };
+    let value: Value = match serde_json::from_str(text) {
         Ok(value) => value,
         Err(err) => {
             let mut error = syntax_error(name, bytes, &err);
@@ -120,8 +137,8 @@ pub fn parse_body(body: Body) -> Vec<Parsed> {
             return vec![Parsed::Syntax(error)];
         }
     };
-    // serde_json accepted it, so it is UTF-8 throughout.
-    let text: Arc<str> = String::from_utf8_lossy(bytes).into();
+    let index = Arc::new(Index::default());
+    let text: Arc<str> = text.into();
     match value {
         Value::Array(items) if !items.is_empty() && items.iter().all(Value::is_object) => items
             .into_iter()
@@ -135,6 +152,7 @@ pub fn parse_body(body: Body) -> Vec<Parsed> {
                     headers: Arc::clone(&headers),
                     origin,
                     capture_note: note.clone(),
+                    index: Arc::clone(&index),
                 })
             })
             .collect(),
@@ -146,30 +164,100 @@ pub fn parse_body(body: Body) -> Vec<Parsed> {
             headers,
             origin,
             capture_note: note,
+            index,
         })],
     }
 }
 
-/// Inputs that are not JSON text at all, told before parsing so the message
-/// says what they are.
-fn not_json_text(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
-        return Some(
-            "the input is UTF-16 text; convert it to UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)",
-        );
+/// The bytes as text, or why they are not JSON text at all, told before
+/// parsing so the message says what they are.
+fn decode(bytes: &[u8]) -> Result<&str, (String, Position)> {
+    const START: Position = Position { line: 1, column: 1 };
+    if bytes.starts_with(b"\x00\x00\xFE\xFF") || bytes.starts_with(b"\xFF\xFE\x00\x00") {
+        return Err((
+            "the input is UTF-32 text; convert it to UTF-8 (e.g. iconv -f UTF-32 -t UTF-8)".into(),
+            START,
+        ));
+    }
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") || looks_utf16(bytes) {
+        return Err((
+            "the input is UTF-16 text; convert it to UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)".into(),
+            START,
+        ));
     }
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Some("the input is empty: expected a JSON webhook body");
+        return Err((
+            "the input is empty: expected a JSON webhook body".into(),
+            START,
+        ));
     }
-    None
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => {
+            let at = err.valid_up_to();
+            let byte = bytes.get(at).copied().unwrap_or_default();
+            let what = if looks_binary(bytes) {
+                "the input is binary data, not JSON text".to_string()
+            } else {
+                format!(
+                    "the input is not UTF-8 text: invalid byte 0x{byte:02X}; convert it to UTF-8"
+                )
+            };
+            return Err((what, offset_position(bytes, at)));
+        }
+    };
+    if let Some(at) = bytes.iter().position(|b| *b == 0) {
+        return Err((
+            "the input holds a NUL byte: it is binary data, not JSON text".into(),
+            offset_position(bytes, at),
+        ));
+    }
+    Ok(text)
+}
+
+/// UTF-16 without a byte order mark: JSON starts with ASCII, so one of the
+/// first two bytes is NUL.
+fn looks_utf16(bytes: &[u8]) -> bool {
+    match bytes {
+        [a, 0, b, 0, ..] | [0, a, 0, b, ..] => a.is_ascii() && b.is_ascii() && *a != 0 && *b != 0,
+        _ => false,
+    }
+}
+
+/// Control characters other than whitespace in the first kilobyte: text
+/// in a legacy encoding has none, binary data nearly always has some.
+fn looks_binary(bytes: &[u8]) -> bool {
+    bytes
+        .iter()
+        .take(1024)
+        .any(|b| (*b < 0x20 && !b.is_ascii_whitespace()) || *b == 0x7F)
+}
+
+/// Line and column of a byte offset in bytes that may not be UTF-8.
+fn offset_position(bytes: &[u8], offset: usize) -> Position {
+    let before = &bytes[..offset.min(bytes.len())];
+    let line_start = before
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |i| i + 1);
+    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
+    Position { line, column }
 }
 
 fn syntax_error(source: String, bytes: &[u8], err: &serde_json::Error) -> SyntaxError {
     let full = err.to_string();
-    let message = match full.rfind(" at line ") {
+    let mut message = match full.rfind(" at line ") {
         Some(at) => full[..at].to_string(),
         None => full,
     };
+    if message == "recursion limit exceeded" {
+        message =
+            format!("nested more than {NESTING_LIMIT} levels deep (recursion limit exceeded)");
+    }
     SyntaxError {
         source,
         keyword: "syntax",

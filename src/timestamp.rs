@@ -74,10 +74,14 @@ fn split_zone(raw: &str) -> (&str, Option<Offset>) {
     }
 }
 
-/// `+03:00`, `+0300` or `+03`.
+/// `+03:00`, `+0300` or `+03`; anything else, whatever its bytes, is `None`.
 fn parse_offset(text: &str) -> Option<Offset> {
-    let sign: i32 = if text.starts_with('-') { -1 } else { 1 };
-    let digits: String = text[1..].chars().filter(|c| *c != ':').collect();
+    let (sign, rest): (i32, &str) = if let Some(rest) = text.strip_prefix('-') {
+        (-1, rest)
+    } else {
+        (1, text.strip_prefix('+')?)
+    };
+    let digits: String = rest.chars().filter(|c| *c != ':').collect();
     if !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
@@ -201,5 +205,8 @@ mod tests {
         assert_eq!(text(""), None);
         assert_eq!(text("Sun Foo 26 2022 12:21:48 GMT+0300"), None);
         assert_eq!(text("2024-13-01T00:00:00Z"), None);
+        // Found by fuzzing: a zone that does not start with a sign.
+        assert_eq!(text("Sat Mar 22 2025 16:11:08 GMT\u{fffd}+0300"), None);
+        assert_eq!(text("Sat Mar 22 2025 16:11:08 GMT0300"), None);
     }
 }

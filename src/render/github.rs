@@ -13,8 +13,8 @@
 //! <https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands>
 
 use super::common::{capped, count_line, kind, more_errors, problem_text, source_file};
-use super::{Palette, Render, write_input_error};
-use crate::input::InputError;
+use super::{Palette, Render, write_input_error, write_note};
+use crate::input::{InputError, Note};
 use crate::report::{Record, Tally};
 use crate::validate::Problem;
 use std::io::{self, Write};
@@ -98,6 +98,10 @@ impl Render for Github<'_> {
             self.problem("warning", record, problem)?;
         }
         Ok(())
+    }
+
+    fn note(&mut self, note: &Note) -> io::Result<()> {
+        write_note(self.err, &Palette::default(), note)
     }
 
     fn input_error(&mut self, error: &InputError) -> io::Result<()> {

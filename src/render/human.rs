@@ -6,10 +6,10 @@
 //! describes gets one `see: whi explain <event>/<pointer>` line.
 
 use super::common::{capped, count_line, more_errors, plural};
-use super::{Palette, Render, write_input_error};
+use super::{Palette, Render, write_input_error, write_note};
 use crate::diff::{DiffReport, Kind};
 use crate::explain;
-use crate::input::InputError;
+use crate::input::{InputError, Note};
 use crate::report::{Record, Status, Tally};
 use crate::signature::Status as SigStatus;
 use crate::summary::{Category, OrderSummary};
@@ -173,6 +173,10 @@ impl Render for Human<'_> {
             )?;
         }
         Ok(())
+    }
+
+    fn note(&mut self, note: &Note) -> io::Result<()> {
+        write_note(self.err, &self.palette, note)
     }
 
     fn input_error(&mut self, error: &InputError) -> io::Result<()> {

@@ -7,9 +7,9 @@
 //! gains `errors_total`, the number before the cut.
 
 use super::common::capped;
-use super::{Palette, Render, write_input_error};
+use super::{Palette, Render, write_input_error, write_note};
 use crate::diff::DiffReport;
-use crate::input::InputError;
+use crate::input::{InputError, Note};
 use crate::report::{Record, Tally};
 use crate::timeline::Timeline;
 use serde::Serialize;
@@ -77,6 +77,10 @@ impl Render for Json<'_> {
             },
         )?;
         self.out.write_all(b"\n")
+    }
+
+    fn note(&mut self, note: &Note) -> io::Result<()> {
+        write_note(self.err, &Palette::default(), note)
     }
 
     fn input_error(&mut self, error: &InputError) -> io::Result<()> {

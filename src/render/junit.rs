@@ -13,8 +13,8 @@
 //! replaced. Never coloured.
 
 use super::common::{capped, kind, more_errors, plural, problem_line, status_word};
-use super::{Palette, Render, write_input_error};
-use crate::input::InputError;
+use super::{Palette, Render, write_input_error, write_note};
+use crate::input::{InputError, Note};
 use crate::report::{Record, Status, Tally};
 use quick_xml::Writer;
 use quick_xml::escape::partial_escape;
@@ -69,6 +69,10 @@ impl Render for Junit<'_> {
     fn record(&mut self, record: &Record) -> io::Result<()> {
         self.cases.push(Case::Payload(Box::new(record.clone())));
         Ok(())
+    }
+
+    fn note(&mut self, note: &Note) -> io::Result<()> {
+        write_note(self.err, &Palette::default(), note)
     }
 
     fn input_error(&mut self, error: &InputError) -> io::Result<()> {

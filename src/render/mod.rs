@@ -17,7 +17,7 @@ pub mod github;
 pub mod junit;
 pub mod sarif;
 
-use crate::input::InputError;
+use crate::input::{InputError, Note};
 use crate::report::{Record, Tally};
 use owo_colors::Style;
 use std::io::{self, Write};
@@ -59,8 +59,22 @@ pub trait Render {
     fn record(&mut self, record: &Record) -> io::Result<()>;
     /// An input that could not be read.
     fn input_error(&mut self, error: &InputError) -> io::Result<()>;
+    /// Something the input expansion passed over (a FIFO in a directory, ...).
+    fn note(&mut self, note: &Note) -> io::Result<()>;
     /// The end of the run.
     fn finish(&mut self, tally: &Tally) -> io::Result<()>;
+}
+
+/// Writes `note: <path>: <what>` to the diagnostics writer.
+pub(crate) fn write_note(err: &mut dyn Write, palette: &Palette, note: &Note) -> io::Result<()> {
+    use owo_colors::OwoColorize;
+    writeln!(
+        err,
+        "{}: {}: {}",
+        "note".style(palette.dim),
+        note.input,
+        note.message
+    )
 }
 
 /// Writes `error: <input>: <why>` to the diagnostics writer.

@@ -14,8 +14,8 @@
 //! <https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html>
 
 use super::common::{capped, more_errors, problem_text, source_file};
-use super::{Palette, Render, write_input_error};
-use crate::input::InputError;
+use super::{Palette, Render, write_input_error, write_note};
+use crate::input::{InputError, Note};
 use crate::report::{Record, Tally};
 use crate::validate::Problem;
 use serde::Serialize;
@@ -73,6 +73,10 @@ impl Render for Sarif<'_> {
             self.results.push(result(record, problem, level));
         }
         Ok(())
+    }
+
+    fn note(&mut self, note: &Note) -> io::Result<()> {
+        write_note(self.err, &Palette::default(), note)
     }
 
     fn input_error(&mut self, error: &InputError) -> io::Result<()> {

@@ -1,0 +1,8 @@
+//! Fuzz target `locate`: see `harness::locate`.
+#![no_main]
+
+#[path = "../harness.rs"]
+#[allow(dead_code)]
+mod harness;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| harness::locate(data));

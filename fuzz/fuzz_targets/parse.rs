@@ -1,0 +1,8 @@
+//! Fuzz target `parse`: see `harness::parse`.
+#![no_main]
+
+#[path = "../harness.rs"]
+#[allow(dead_code)]
+mod harness;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| harness::parse(data));

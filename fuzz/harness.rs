@@ -1,0 +1,103 @@
+//! The fuzz targets' bodies, shared by `fuzz/fuzz_targets/*.rs` (libFuzzer,
+//! nightly features through cargo-fuzz) and `tests/fuzz_regressions.rs`
+//! (stable `cargo test`), so a crashing input found by fuzzing is replayed
+//! through exactly the code that found it.
+//!
+//! Each function takes arbitrary bytes and panics only on a bug.
+
+use serde_json::Value;
+use whi::detect::{self, Overrides};
+use whi::input::Source;
+use whi::payload::{self, Parsed};
+use whi::{duplicates, locate, report, summary, timestamp};
+
+fn source(data: &[u8]) -> Source {
+    Source {
+        name: "fuzz".into(),
+        bytes: data.to_vec(),
+    }
+}
+
+/// `payload::parse` on arbitrary bytes; every payload it yields has a
+/// located root, and duplicate-key detection copes with it.
+pub fn parse(data: &[u8]) {
+    for parsed in payload::parse(source(data)) {
+        if let Parsed::Payload(payload) = parsed {
+            assert!(payload.position("").is_some(), "root not located");
+            for duplicate in duplicates::find(&payload) {
+                assert!(duplicate.pointer.starts_with('/'), "{duplicate:?}");
+            }
+        }
+    }
+}
+
+/// Parse then `report::check` with default overrides on every payload:
+/// detection, validation and locating every problem.
+pub fn check(data: &[u8]) {
+    for parsed in payload::parse(source(data)) {
+        let record = report::check(&parsed, Overrides::default());
+        assert!(
+            serde_json::to_string(&record).is_ok(),
+            "record not serialisable"
+        );
+    }
+}
+
+/// Parse, detect, then `summary::summarize`: every provider's mapping must
+/// cope with any body its recogniser accepts.
+pub fn summarize(data: &[u8]) {
+    for parsed in payload::parse(source(data)) {
+        if let Parsed::Payload(payload) = parsed
+            && let Some(detection) = detect::detect(&payload.value, Overrides::default())
+        {
+            let _ = summary::summarize(&detection, &payload.value);
+        }
+    }
+}
+
+/// `locate::locate`, `locate::position` and `locate::char_position` on
+/// arbitrary text and pointers; on valid JSON the located value must be the
+/// one the pointer names.
+///
+/// Layout: the pointer, a NUL byte, then the text. Without a NUL the whole
+/// input is the text and its first bytes are the pointer.
+pub fn locate(data: &[u8]) {
+    let (pointer, text) = match data.iter().position(|b| *b == 0) {
+        Some(nul) => (&data[..nul], &data[nul + 1..]),
+        None => (&data[..data.len().min(8)], data),
+    };
+    let pointer = String::from_utf8_lossy(pointer);
+    let text = String::from_utf8_lossy(text);
+    let found = locate::locate(&text, &pointer);
+    if let Some(offset) = found {
+        let _ = locate::position(&text, offset);
+    }
+    // Arbitrary offsets, lines and columns, including past the end and
+    // inside multi-byte characters.
+    let n = data.len();
+    let _ = locate::position(&text, n.wrapping_mul(7) % (text.len() + 3));
+    let _ = locate::char_position(text.as_bytes(), n % 5, n.wrapping_mul(13));
+    let _ = locate::char_position(text.as_bytes(), usize::MAX, usize::MAX);
+    // The oracle: on valid JSON, the located text parses as the pointed-to value.
+    if let Ok(value) = serde_json::from_str::<Value>(&text)
+        && let Some(expected) = value.pointer(&pointer)
+    {
+        let offset = found.unwrap_or_else(|| panic!("{pointer:?} not located"));
+        let rest = text.get(offset..).unwrap_or_default();
+        let got = serde_json::Deserializer::from_str(rest)
+            .into_iter::<Value>()
+            .next()
+            .and_then(Result::ok);
+        assert_eq!(got.as_ref(), Some(expected), "{pointer:?} located wrongly");
+    }
+}
+
+/// `timestamp::normalize` on arbitrary strings; what it returns normalises
+/// to itself.
+pub fn timestamp(data: &[u8]) {
+    let raw = String::from_utf8_lossy(data);
+    if let Some(occurred) = timestamp::normalize(&raw) {
+        let again = timestamp::normalize(&occurred.text);
+        assert_eq!(again.as_ref(), Some(&occurred), "not idempotent: {raw:?}");
+    }
+}
