@@ -46,12 +46,12 @@ pub fn find(payload: &Payload) -> Vec<Duplicate> {
         let Some((last, earlier)) = occurrences.split_last() else {
             continue;
         };
-        let line = payload.index.position(&payload.text, last.value_at).line;
+        let line = payload.at(last.value_at).line;
         let name = serde_json::to_string(&last.name).unwrap_or_default();
         for occurrence in earlier {
             found.push(Duplicate {
                 pointer: pointer.clone(),
-                position: payload.index.position(&payload.text, occurrence.key_at),
+                position: payload.at(occurrence.key_at),
                 message: format!("duplicate key {name}: the last value (line {line}) counts"),
             });
         }

@@ -40,8 +40,12 @@ pub struct Payload {
 impl Payload {
     /// Line and column, in the input, of the value at `pointer` inside this body.
     pub fn position(&self, pointer: &str) -> Option<Position> {
-        self.offset(pointer)
-            .map(|offset| shift(self.index.position(&self.text, offset), self.origin))
+        self.offset(pointer).map(|offset| self.at(offset))
+    }
+
+    /// Line and column, in the input, of a byte offset in `text`.
+    pub fn at(&self, offset: usize) -> Position {
+        shift(self.index.position(&self.text, offset), self.origin)
     }
 
     /// Byte offset in `text` of the value at `pointer` inside this body.

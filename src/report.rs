@@ -5,6 +5,7 @@
 //! fields are a documented interface (README, "JSON output").
 
 use crate::detect::{self, Overrides};
+use crate::duplicates;
 use crate::payload::{Parsed, Payload, SyntaxError};
 use crate::providers;
 use crate::signature::{self, Headers, Signature};
@@ -176,6 +177,16 @@ fn check_payload(payload: &Payload, overrides: Overrides<'_>) -> Record {
             );
         }
     }
+    for duplicate in duplicates::find(payload) {
+        let problem = Problem::at(
+            &duplicate.pointer,
+            "duplicate-key",
+            duplicate.message,
+            Some(duplicate.position),
+        );
+        record.warnings.push(problem);
+    }
+    record.warnings.sort_by_key(|p| (p.line, p.column));
     if let Some(note) = &payload.capture_note {
         record
             .warnings
