@@ -3,12 +3,16 @@
 //! every shape, repeated keys) in arbitrary formatting (compact, pretty,
 //! random whitespace), every pointer of the parsed value is located at text
 //! that parses back to the value at that pointer, at the line and column a
-//! plain count gives; and batch elements agree through `Payload`.
+//! plain count gives; batch elements agree through `Payload`; and
+//! `duplicates::find` reports exactly the overridden occurrences of
+//! repeated keys.
 //!
 //! Case counts stay modest so `cargo test` stays fast.
 
 use proptest::prelude::*;
 use serde_json::Value;
+use std::collections::HashMap;
+use whi::duplicates;
 use whi::input::Source;
 use whi::locate::{self, Index, Position};
 use whi::payload::{self, Parsed};
@@ -263,6 +267,22 @@ fn counted(text: &str, offset: usize) -> Position {
     }
 }
 
+/// Occurrences of keys that a later occurrence in the same object overrides.
+fn overridden(doc: &Doc) -> usize {
+    match doc {
+        Doc::Array(items) => items.iter().map(overridden).sum(),
+        Doc::Object(members) => {
+            let mut seen: HashMap<&str, usize> = HashMap::new();
+            for ((key, _), _) in members {
+                *seen.entry(key).or_default() += 1;
+            }
+            let here: usize = seen.values().map(|n| n - 1).sum();
+            here + members.iter().map(|(_, d)| overridden(d)).sum::<usize>()
+        }
+        _ => 0,
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
@@ -323,5 +343,31 @@ proptest! {
             at -= 1;
         }
         prop_assert_eq!(locate::position(&text, offset), counted(&text, at));
+    }
+
+    #[test]
+    fn duplicates_are_exactly_the_overridden_keys((doc, layout) in (doc(), layout())) {
+        let text = write(&doc, layout);
+        let parsed = payload::parse(Source { name: "d".into(), bytes: text.clone().into_bytes() });
+        let found: Vec<_> = parsed
+            .iter()
+            .flat_map(|p| match p {
+                Parsed::Payload(body) => duplicates::find(body),
+                Parsed::Syntax(_) => Vec::new(),
+            })
+            .collect();
+        prop_assert_eq!(found.len(), overridden(&doc), "{}", text);
+        for duplicate in &found {
+            // The pointer names the member; inside a value that is itself
+            // overridden it names nothing in the parsed body, so only its
+            // shape is checked; the position must be the key's quote.
+            prop_assert!(duplicate.pointer.starts_with('/'), "{:?}", duplicate);
+            let line = text.lines().nth(duplicate.position.line - 1).unwrap_or_default();
+            let rest: String = line.chars().skip(duplicate.position.column - 1).collect();
+            let key = serde_json::Deserializer::from_str(&rest).into_iter::<String>().next();
+            let last = duplicate.pointer.rsplit('/').next().unwrap_or_default();
+            let last = last.replace("~1", "/").replace("~0", "~");
+            prop_assert_eq!(key.and_then(Result::ok), Some(last), "{:?} in {}", duplicate, text);
+        }
     }
 }
