@@ -116,8 +116,12 @@ pub fn parse_body(body: Body) -> Vec<Parsed> {
             return vec![Parsed::Syntax(error)];
         }
     };
-    // serde_json accepted it, so it is UTF-8 throughout.
-    let text: Arc<str> = String::from_utf8_lossy(bytes).into();
+    // serde_json accepted it, so it is UTF-8 throughout: the strict check
+    // (with its ASCII fast path) always succeeds, the lossy one is a fallback.
+    let text: Arc<str> = match std::str::from_utf8(bytes) {
+        Ok(text) => text.into(),
+        Err(_) => String::from_utf8_lossy(bytes).into(),
+    };
     match value {
         Value::Array(items) if !items.is_empty() && items.iter().all(Value::is_object) => items
             .into_iter()
