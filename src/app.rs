@@ -15,6 +15,9 @@ use crate::signature::Secret;
 use crate::timeline::{self, Delivery, Timeline};
 use std::io::{self, Read};
 
+mod pool;
+use pool::Unit;
+
 /// Runs `whi validate` and `whi inspect` (without --timeline): each record is
 /// rendered as soon as it is ready.
 pub fn check(
@@ -72,6 +75,27 @@ pub fn timelines(
 
 type Sink<'a> = dyn FnMut(&mut dyn Render, Record) -> io::Result<()> + 'a;
 
+/// Work for a worker thread: everything between reading an input and its
+/// records, which is where a run spends its time.
+enum Job {
+    /// A regular file small enough to read whole (its size when resolved).
+    File(Input, u64),
+    /// Bodies read on the calling thread: stdin, a large file, or a batch
+    /// of lines of a streamed NDJSON input.
+    Bodies(Vec<Result<Body, Broken>>),
+}
+
+/// The records of one job, or why its input could not be read.
+type Done = Result<Vec<Record>, InputError>;
+
+/// Jobs dispatched and not yet rendered, at most: bounds memory (with
+/// [`BATCH_BYTES`], a few MiB of NDJSON in flight) whatever the input size.
+const WINDOW: usize = 32;
+
+/// A streamed NDJSON input is handed to workers in batches of about this
+/// many bytes, so that one job is worth a channel round trip.
+const BATCH_BYTES: usize = 128 * 1024;
+
 fn each_record(
     settings: &Settings,
     stdin: &mut dyn Read,
@@ -88,33 +112,152 @@ fn each_record(
     for note in &notes {
         render.note(note)?;
     }
+    // One small file is done inline: threads would only add their start-up.
+    let single = matches!(inputs.as_slice(), [one] if small_file(one).is_some());
+    let workers = if single {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
+    };
+    let summarize = settings.summarize;
+    let work = |job: Job| run_job(job, overrides, summarize);
+    pool::run(
+        workers,
+        WINDOW,
+        &work,
+        |emit| produce(inputs, stdin, emit),
+        |done| match done {
+            Ok(records) => records.into_iter().try_for_each(|record| {
+                tally.add(&record);
+                sink(render, record)
+            }),
+            Err(error) => {
+                tally.input_errors += 1;
+                render.input_error(&error)
+            }
+        },
+    )
+}
+
+/// Turns the inputs, in order, into jobs. Small files are left for the
+/// workers to read; stdin and large files are read here, NDJSON streamed in
+/// batches of lines.
+fn produce(
+    inputs: Vec<Input>,
+    stdin: &mut dyn Read,
+    emit: &mut dyn FnMut(Unit<Job, Done>) -> io::Result<()>,
+) -> io::Result<()> {
     for resolved in inputs {
+        if let Some(size) = small_file(&resolved) {
+            emit(Unit::Job(Job::File(resolved, size)))?;
+            continue;
+        }
         let opened = input::open(&resolved, stdin).and_then(|(name, reader)| bodies(name, reader));
         let bodies = match opened {
             Ok(bodies) => bodies,
             Err(error) => {
-                tally.input_errors += 1;
-                render.input_error(&error)?;
+                emit(Unit::Ready(Err(error)))?;
                 continue;
             }
         };
+        let mut batch = Vec::new();
+        let mut bytes = 0;
         for body in bodies {
-            let parsed_list = match body {
-                Ok(body) => payload::parse_body(body),
-                Err(broken) => vec![payload::broken(broken)],
-            };
-            for parsed in parsed_list {
-                let record = if settings.summarize {
-                    report::inspect(&parsed, overrides)
-                } else {
-                    report::check(&parsed, overrides)
-                };
-                tally.add(&record);
-                sink(render, record)?;
+            bytes += body.as_ref().map_or(0, |b| b.bytes.len());
+            batch.push(body);
+            if bytes >= BATCH_BYTES {
+                emit(Unit::Job(Job::Bodies(std::mem::take(&mut batch))))?;
+                bytes = 0;
             }
+        }
+        if !batch.is_empty() {
+            emit(Unit::Job(Job::Bodies(batch)))?;
         }
     }
     Ok(())
+}
+
+/// The size of a regular file that is read whole by a worker; `None` for
+/// anything else (stdin, errors, directories, files that may be NDJSON too
+/// large to hold).
+fn small_file(input: &Input) -> Option<u64> {
+    let Input::File(path) = input else {
+        return None;
+    };
+    let meta = std::fs::metadata(path).ok()?;
+    (meta.is_file() && meta.len() <= SNIFF_BYTES).then_some(meta.len())
+}
+
+/// Reads, detects and validates (and summarises) the bodies of one job.
+fn run_job(job: Job, overrides: Overrides<'_>, summarize: bool) -> Done {
+    let bodies = match job {
+        Job::File(input, size) => {
+            let (name, bytes) = read_small(&input, size)?;
+            let shape = capture::sniff(&name, &bytes);
+            capture::split(&name, bytes, shape)
+        }
+        Job::Bodies(bodies) => bodies,
+    };
+    let mut records = Vec::with_capacity(bodies.len());
+    for body in bodies {
+        let parsed_list = match body {
+            Ok(body) => payload::parse_body(body),
+            Err(broken) => vec![payload::broken(broken)],
+        };
+        for parsed in parsed_list {
+            records.push(if summarize {
+                report::inspect(&parsed, overrides)
+            } else {
+                report::check(&parsed, overrides)
+            });
+        }
+    }
+    Ok(records)
+}
+
+/// Reads a small file whole, in one `read` when it still has the size it
+/// had when resolved.
+fn read_small(input: &Input, size: u64) -> Result<(String, Vec<u8>), InputError> {
+    let Input::File(path) = input else {
+        return Err(InputError {
+            input: "-".into(),
+            message: "not a file".into(),
+        });
+    };
+    let mut nothing = io::empty();
+    let mut file: Box<dyn Read> = match std::fs::File::open(path) {
+        Ok(file) => Box::new(file),
+        // input::open words the error as every other input error.
+        Err(_) => input::open(input, &mut nothing)?.1,
+    };
+    let name = path.display().to_string();
+    let size = usize::try_from(size).unwrap_or(usize::MAX - 1);
+    // One byte more than expected, so that a full read shows the file grew.
+    let mut bytes = vec![0; size + 1];
+    let mut filled = 0;
+    loop {
+        match file.read(&mut bytes[filled..]) {
+            Ok(0) => break,
+            Ok(n) => {
+                filled += n;
+                if filled == size {
+                    break;
+                }
+                if filled == bytes.len() {
+                    bytes.resize(bytes.len() * 2, 0);
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                return Err(InputError {
+                    input: name,
+                    message: format!("cannot read: {e}"),
+                });
+            }
+        }
+    }
+    bytes.truncate(filled);
+    Ok((name, bytes))
 }
 
 /// How much of an input is read to tell what it holds.
