@@ -249,7 +249,11 @@ fn shape(value: &serde_json::Value) -> String {
     match value {
         Value::Object(map) if map.is_empty() => "an empty object".into(),
         Value::Object(map) => {
-            let keys: Vec<&str> = map.keys().take(5).map(String::as_str).collect();
+            let keys: Vec<String> = map
+                .keys()
+                .take(5)
+                .map(|k| validate::shorten(k.clone(), 40))
+                .collect();
             let more = if map.len() > 5 { ", ..." } else { "" };
             format!(
                 "no provider uses an object with keys {}{more}",

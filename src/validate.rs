@@ -66,7 +66,7 @@ fn check(payload: &Payload, validator: &Validator) -> Verdict {
     for error in validator.iter_errors(&payload.value) {
         let keyword = error.kind().keyword().to_string();
         let pointer = error.instance_path().to_string();
-        let message = error.to_string();
+        let message = shorten(error.to_string(), MAX_MESSAGE);
         let problem = Problem::at(&pointer, &keyword, message, payload.position(&pointer));
         if schema::WARNING_KEYWORDS.contains(&keyword.as_str()) {
             verdict.warnings.push(problem);
@@ -79,6 +79,20 @@ fn check(payload: &Payload, validator: &Validator) -> Verdict {
     verdict.errors.sort_by_key(|p| (p.line, p.column));
     verdict.warnings.sort_by_key(|p| (p.line, p.column));
     verdict
+}
+
+/// The longest message kept whole: validator messages quote the offending
+/// value, which can be megabytes long.
+const MAX_MESSAGE: usize = 300;
+
+/// Cuts `text` to about `max` characters, saying how much was left out.
+pub fn shorten(text: String, max: usize) -> String {
+    let count = text.chars().count();
+    if count <= max {
+        return text;
+    }
+    let head: String = text.chars().take(max).collect();
+    format!("{head}… ({} more characters)", count - max)
 }
 
 #[cfg(test)]
@@ -98,6 +112,15 @@ mod tests {
             Some(Parsed::Payload(p)) => p,
             other => panic!("not a payload: {other:?}"),
         }
+    }
+
+    #[test]
+    fn huge_values_are_not_quoted_whole() {
+        let long = "x".repeat(10_000);
+        let short = shorten(format!("\"{long}\" is not of type \"integer\""), 300);
+        assert!(short.chars().count() < 340, "{}", short.len());
+        assert!(short.ends_with("(9727 more characters)"), "{short}");
+        assert_eq!(shorten("short".into(), 300), "short");
     }
 
     #[test]
