@@ -107,7 +107,14 @@ fn looks_like_har(text: &[u8]) -> bool {
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
+    // Compare only where the first byte matches: sniffing runs on every input.
+    let Some((&first, rest)) = needle.split_first() else {
+        return true;
+    };
+    haystack
+        .iter()
+        .enumerate()
+        .any(|(at, &b)| b == first && haystack[at + 1..].starts_with(rest))
 }
 
 /// Several JSON values, one per line: the first line is a complete value
