@@ -78,23 +78,41 @@ type Sink<'a> = dyn FnMut(&mut dyn Render, Record) -> io::Result<()> + 'a;
 /// Work for a worker thread: everything between reading an input and its
 /// records, which is where a run spends its time.
 enum Job {
-    /// A regular file small enough to read whole (its size when resolved).
-    File(Input, u64),
-    /// Bodies read on the calling thread: stdin, a large file, or a batch
-    /// of lines of a streamed NDJSON input.
+    /// Files, read and checked one after the other by one worker.
+    Files(Vec<Input>),
+    /// Bodies read on the calling thread: stdin, or a batch of lines of a
+    /// streamed NDJSON input.
     Bodies(Vec<Result<Body, Broken>>),
 }
 
-/// The records of one job, or why its input could not be read.
-type Done = Result<Vec<Record>, InputError>;
+/// What became of one input (or one body), in input order.
+// Nearly every outcome is a record: boxing it would cost an allocation each.
+#[allow(clippy::large_enum_variant)]
+enum Outcome {
+    /// A payload's record.
+    Record(Record),
+    /// An input that could not be read.
+    Unreadable(InputError),
+    /// An input to stream on the calling thread: a pipe or device, or a large
+    /// file that turned out to be NDJSON.
+    Stream(Input),
+}
+
+/// The outcomes of one job, in order.
+type Done = Vec<Outcome>;
 
 /// Jobs dispatched and not yet rendered, at most: bounds memory (with
-/// [`BATCH_BYTES`], a few MiB of NDJSON in flight) whatever the input size.
+/// [`BATCH_BYTES`] and [`BATCH_FILES`], a few MiB in flight) whatever the
+/// input size.
 const WINDOW: usize = 32;
 
 /// A streamed NDJSON input is handed to workers in batches of about this
 /// many bytes, so that one job is worth a channel round trip.
 const BATCH_BYTES: usize = 128 * 1024;
+
+/// Files are handed to workers this many at a time: a small file is checked
+/// in tens of microseconds, about what waking a thread costs.
+const BATCH_FILES: usize = 16;
 
 fn each_record(
     settings: &Settings,
@@ -112,51 +130,95 @@ fn each_record(
     for note in &notes {
         render.note(note)?;
     }
-    // One small file is done inline: threads would only add their start-up.
-    let single = matches!(inputs.as_slice(), [one] if small_file(one).is_some());
+    // One file is done inline: threads would only add their start-up.
+    let single = matches!(inputs.as_slice(), [one @ Input::File(_)] if !streamed(one));
     let workers = if single {
         1
     } else {
         std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
     };
     let summarize = settings.summarize;
-    let work = |job: Job| run_job(job, overrides, summarize);
+    let check = |parsed: &Parsed| {
+        if summarize {
+            report::inspect(parsed, overrides)
+        } else {
+            report::check(parsed, overrides)
+        }
+    };
+    let work = |job: Job| run_job(job, &check);
     pool::run(
         workers,
         WINDOW,
         &work,
         |emit| produce(inputs, stdin, emit),
-        |done| match done {
-            Ok(records) => records.into_iter().try_for_each(|record| {
-                tally.add(&record);
-                sink(render, record)
-            }),
-            Err(error) => {
-                tally.input_errors += 1;
-                render.input_error(&error)
-            }
+        |done| {
+            done.into_iter().try_for_each(|outcome| match outcome {
+                Outcome::Record(record) => {
+                    tally.add(&record);
+                    sink(render, record)
+                }
+                Outcome::Unreadable(error) => {
+                    tally.input_errors += 1;
+                    render.input_error(&error)
+                }
+                // Rare (see `read_file`): done here, in turn, without workers.
+                Outcome::Stream(input) => {
+                    let mut nothing = io::empty();
+                    let opened = input::open(&input, &mut nothing)
+                        .and_then(|(name, reader)| bodies(name, reader));
+                    match opened {
+                        Ok(bodies) => bodies.into_iter().try_for_each(|body| {
+                            checked(body, &check).try_for_each(|record| {
+                                tally.add(&record);
+                                sink(render, record)
+                            })
+                        }),
+                        Err(error) => {
+                            tally.input_errors += 1;
+                            render.input_error(&error)
+                        }
+                    }
+                }
+            })
         },
     )
 }
 
-/// Turns the inputs, in order, into jobs. Small files are left for the
-/// workers to read; stdin and large files are read here, NDJSON streamed in
+/// Whether an input is read on the calling thread: stdin, and files that
+/// say they are NDJSON, which are streamed and handed out in batches.
+fn streamed(input: &Input) -> bool {
+    match input {
+        Input::Stdin => true,
+        Input::File(path) => capture::sniff(&path.to_string_lossy(), b"") == Shape::Ndjson,
+        Input::Error(_) => false,
+    }
+}
+
+/// Turns the inputs, in order, into jobs: files go to the workers in small
+/// batches, unread; stdin and NDJSON files are read here, streamed in
 /// batches of lines.
 fn produce(
     inputs: Vec<Input>,
     stdin: &mut dyn Read,
     emit: &mut dyn FnMut(Unit<Job, Done>) -> io::Result<()>,
 ) -> io::Result<()> {
+    let mut files = Vec::new();
     for resolved in inputs {
-        if let Some(size) = small_file(&resolved) {
-            emit(Unit::Job(Job::File(resolved, size)))?;
+        if matches!(resolved, Input::File(_)) && !streamed(&resolved) {
+            files.push(resolved);
+            if files.len() == BATCH_FILES {
+                emit(Unit::Job(Job::Files(std::mem::take(&mut files))))?;
+            }
             continue;
+        }
+        if !files.is_empty() {
+            emit(Unit::Job(Job::Files(std::mem::take(&mut files))))?;
         }
         let opened = input::open(&resolved, stdin).and_then(|(name, reader)| bodies(name, reader));
         let bodies = match opened {
             Ok(bodies) => bodies,
             Err(error) => {
-                emit(Unit::Ready(Err(error)))?;
+                emit(Unit::Ready(vec![Outcome::Unreadable(error)]))?;
                 continue;
             }
         };
@@ -174,64 +236,90 @@ fn produce(
             emit(Unit::Job(Job::Bodies(batch)))?;
         }
     }
+    if !files.is_empty() {
+        emit(Unit::Job(Job::Files(files)))?;
+    }
     Ok(())
 }
 
-/// The size of a regular file that is read whole by a worker; `None` for
-/// anything else (stdin, errors, directories, files that may be NDJSON too
-/// large to hold).
-fn small_file(input: &Input) -> Option<u64> {
-    let Input::File(path) = input else {
-        return None;
-    };
-    let meta = std::fs::metadata(path).ok()?;
-    (meta.is_file() && meta.len() <= SNIFF_BYTES).then_some(meta.len())
-}
-
-/// Reads, detects and validates (and summarises) the bodies of one job.
-fn run_job(job: Job, overrides: Overrides<'_>, summarize: bool) -> Done {
-    let bodies = match job {
-        Job::File(input, size) => {
-            let (name, bytes) = read_small(&input, size)?;
-            let shape = capture::sniff(&name, &bytes);
-            capture::split(&name, bytes, shape)
+/// Reads (for files), detects and validates (and summarises) the bodies of
+/// one job.
+fn run_job(job: Job, check: &dyn Fn(&Parsed) -> Record) -> Done {
+    let mut done = Vec::new();
+    match job {
+        Job::Files(files) => {
+            for input in files {
+                match read_file(&input) {
+                    Ok(Some((name, bytes))) => {
+                        let shape = capture::sniff(&name, &bytes);
+                        for body in capture::split(&name, bytes, shape) {
+                            done.extend(checked(body, check).map(Outcome::Record));
+                        }
+                    }
+                    Ok(None) => done.push(Outcome::Stream(input)),
+                    Err(error) => done.push(Outcome::Unreadable(error)),
+                }
+            }
         }
-        Job::Bodies(bodies) => bodies,
-    };
-    let mut records = Vec::with_capacity(bodies.len());
-    for body in bodies {
-        let parsed_list = match body {
-            Ok(body) => payload::parse_body(body),
-            Err(broken) => vec![payload::broken(broken)],
-        };
-        for parsed in parsed_list {
-            records.push(if summarize {
-                report::inspect(&parsed, overrides)
-            } else {
-                report::check(&parsed, overrides)
-            });
+        Job::Bodies(bodies) => {
+            for body in bodies {
+                done.extend(checked(body, check).map(Outcome::Record));
+            }
         }
     }
-    Ok(records)
+    done
 }
 
-/// Reads a small file whole, in one `read` when it still has the size it
-/// had when resolved.
-fn read_small(input: &Input, size: u64) -> Result<(String, Vec<u8>), InputError> {
-    let Input::File(path) = input else {
-        return Err(InputError {
-            input: "-".into(),
-            message: "not a file".into(),
-        });
+/// The records of one body (several for a JSON array of payloads).
+fn checked(
+    body: Result<Body, Broken>,
+    check: &dyn Fn(&Parsed) -> Record,
+) -> impl Iterator<Item = Record> {
+    let parsed_list = match body {
+        Ok(body) => payload::parse_body(body),
+        Err(broken) => vec![payload::broken(broken)],
     };
-    let mut nothing = io::empty();
-    let mut file: Box<dyn Read> = match std::fs::File::open(path) {
-        Ok(file) => Box::new(file),
-        // input::open words the error as every other input error.
-        Err(_) => input::open(input, &mut nothing)?.1,
+    parsed_list.into_iter().map(move |parsed| check(&parsed))
+}
+
+/// Reads a file whole: a small one in one `read` of the size `fstat` gives.
+/// `None` when it must be streamed instead: not a regular file (a pipe, a
+/// device), or larger than [`SNIFF_BYTES`] and NDJSON by its content.
+fn read_file(input: &Input) -> Result<Option<(String, Vec<u8>)>, InputError> {
+    let Input::File(path) = input else {
+        return Ok(None);
     };
     let name = path.display().to_string();
-    let size = usize::try_from(size).unwrap_or(usize::MAX - 1);
+    let failed = |e: io::Error| InputError {
+        input: name.clone(),
+        message: format!("cannot read: {e}"),
+    };
+    // Before opening: opening a pipe (`<(command)`) here would take its data.
+    let size = match std::fs::metadata(path) {
+        Ok(meta) if meta.is_file() => meta.len(),
+        _ => return Ok(None),
+    };
+    let mut file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        // input::open words the error as every other input error.
+        Err(_) => {
+            input::open(input, &mut io::empty())?;
+            return Ok(None);
+        }
+    };
+    if size > SNIFF_BYTES {
+        let mut head = Vec::new();
+        (&mut file)
+            .take(SNIFF_BYTES)
+            .read_to_end(&mut head)
+            .map_err(failed)?;
+        if capture::sniff(&name, &head) == Shape::Ndjson {
+            return Ok(None);
+        }
+        file.read_to_end(&mut head).map_err(failed)?;
+        return Ok(Some((name, head)));
+    }
+    let size = usize::try_from(size).unwrap_or(0);
     // One byte more than expected, so that a full read shows the file grew.
     let mut bytes = vec![0; size + 1];
     let mut filled = 0;
@@ -248,16 +336,11 @@ fn read_small(input: &Input, size: u64) -> Result<(String, Vec<u8>), InputError>
                 }
             }
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => {
-                return Err(InputError {
-                    input: name,
-                    message: format!("cannot read: {e}"),
-                });
-            }
+            Err(e) => return Err(failed(e)),
         }
     }
     bytes.truncate(filled);
-    Ok((name, bytes))
+    Ok(Some((name, bytes)))
 }
 
 /// How much of an input is read to tell what it holds.
