@@ -98,37 +98,17 @@ pub fn resolve_noting(inputs: &[String]) -> (Vec<Input>, Vec<Note>) {
 
 /// Reads one input whole, once.
 pub fn read(input: &Input, stdin: &mut dyn Read) -> Result<Source, InputError> {
-    match input {
-        Input::Stdin => {
-            let bytes = read_capped(stdin).map_err(|message| InputError {
-                input: "-".into(),
-                message: format!("cannot read stdin: {message}"),
-            })?;
-            Ok(Source {
-                name: "-".into(),
-                bytes,
-            })
-        }
-        Input::File(path) => {
-            let name = path.display().to_string();
-            if path.is_dir() {
-                return Err(InputError {
-                    input: name,
-                    message: "is a directory where a file was expected".into(),
-                });
-            }
-            let bytes = fs::File::open(path)
-                .map_err(|err| describe_io(&err))
-                .and_then(|mut file| read_capped(&mut file));
-            match bytes {
-                Ok(bytes) => Ok(Source { name, bytes }),
-                Err(message) => Err(InputError {
-                    input: name,
-                    message,
-                }),
-            }
-        }
-        Input::Error(err) => Err(err.clone()),
+    let (name, mut reader) = open(input, stdin)?;
+    match read_capped(&mut reader) {
+        Ok(bytes) => Ok(Source { name, bytes }),
+        Err(message) if *input == Input::Stdin => Err(InputError {
+            input: name,
+            message: format!("cannot read stdin: {message}"),
+        }),
+        Err(message) => Err(InputError {
+            input: name,
+            message,
+        }),
     }
 }
 
