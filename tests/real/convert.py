@@ -13,8 +13,9 @@ js:    the text from the first '{' to the last '}' is already JSON syntax
 pystr: the first Python string literal that parses as JSON (ast.literal_eval
        of the literal, so '\\u0634' becomes the JSON escape \\u0634) is written
        unchanged.
-jsobj: a JS object literal with unquoted keys, single-quoted strings and
-       trailing commas: keys are quoted, strings re-quoted and trailing commas
+jsobj: a JS object literal with unquoted keys, single-quoted strings, plain
+       template literals (`...` without ${}) and trailing commas: keys are
+       quoted, strings re-quoted and trailing commas
        dropped by the small tokenizer below, nothing else; the result is
        pretty-printed with two-space indentation (integers stay exact).
        A bare identifier that names a constant of the source file is replaced
@@ -47,7 +48,7 @@ def pystr(text):
     sys.exit("no JSON string literal found")
 
 
-TOKEN = re.compile(r"""\s+|//[^\n]*|'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[A-Za-z_$][\w$]*|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|[{}\[\]:,]""")
+TOKEN = re.compile(r"""\s+|//[^\n]*|`[^`$\\]*`|'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[A-Za-z_$][\w$]*|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|[{}\[\]:,]""")
 
 
 def jsobj(text, consts):
@@ -62,6 +63,8 @@ def jsobj(text, consts):
             continue
         if tok.startswith("'"):
             tok = json.dumps(ast.literal_eval(tok), ensure_ascii=False)
+        elif tok.startswith("`"):
+            tok = json.dumps(tok[1:-1], ensure_ascii=False)
         elif re.fullmatch(r"[A-Za-z_$][\w$]*", tok) and tok not in ("true", "false", "null"):
             nxt = TOKEN.match(body, pos)
             while nxt and (nxt.group(0).isspace()):
