@@ -10,11 +10,12 @@
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use serde_json::Value;
 use std::hint::black_box;
-use whi::capture;
-use whi::detect::{self, Overrides};
-use whi::payload::{self, Parsed, Payload};
+use whi::check::detect::{self, Overrides};
+use whi::check::{record as report, validate};
+use whi::ingest::capture;
+use whi::ingest::locate;
+use whi::ingest::payload::{self, Parsed, Payload};
 use whi::providers::{self, Provider};
-use whi::{locate, report, validate};
 
 /// One provider's samples, parsed and detected once, outside the timing.
 struct Set {
@@ -40,7 +41,7 @@ fn sets() -> Vec<Set> {
         .iter()
         .map(|provider| {
             let prefix = format!("{}/", provider.name());
-            let samples: Vec<Sample> = whi::schema::samples()
+            let samples: Vec<Sample> = whi::bundle::schema::samples()
                 .iter()
                 .filter(|(path, _)| path.starts_with(&prefix))
                 .filter_map(|(path, text)| sample(path, text))

@@ -25,10 +25,10 @@ use clap::Parser;
 use serde_json::Value;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
-use whi::capture;
-use whi::detect::Overrides;
-use whi::payload;
-use whi::report::{self, Status};
+use whi::check::detect::Overrides;
+use whi::check::record::{self, Status};
+use whi::ingest::capture;
+use whi::ingest::payload;
 
 /// Makes a corpus of valid payloads from the bundled samples.
 #[derive(Parser)]
@@ -83,7 +83,7 @@ fn outcome(value: &Value) -> Outcome {
             problems: Vec::new(),
         };
     };
-    let record = report::check(parsed, Overrides::default());
+    let record = record::check(parsed, Overrides::default());
     Outcome {
         provider: record.provider,
         event: record.event,
@@ -107,7 +107,7 @@ struct Template {
 
 fn templates(provider: Option<&str>) -> anyhow::Result<Vec<Template>> {
     let mut out = Vec::new();
-    for (path, text) in whi::schema::samples() {
+    for (path, text) in whi::bundle::schema::samples() {
         let Some((p, file)) = path.split_once('/') else {
             continue;
         };

@@ -6,10 +6,12 @@
 //! Each function takes arbitrary bytes and panics only on a bug.
 
 use serde_json::Value;
-use whi::detect::{self, Overrides};
-use whi::input::Source;
-use whi::payload::{self, Parsed};
-use whi::{duplicates, locate, report, summary, timestamp};
+use whi::check::detect::{self, Overrides};
+use whi::check::{duplicates, record as report};
+use whi::ingest::input::Source;
+use whi::ingest::locate;
+use whi::ingest::payload::{self, Parsed};
+use whi::model::{summary, timestamp};
 
 fn source(data: &[u8]) -> Source {
     Source {

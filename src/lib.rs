@@ -1,28 +1,29 @@
 //! whi, the webhook inspector: detects, validates and summarises order
 //! webhooks from Logitrail, Salla, Snipcart and Ongoing WMS.
 //!
-//! Data flows one way: [`input`] → [`payload`] → [`detect`] → [`validate`]
-//! → [`report`] → [`render`]; [`app`] drives it. Only `render` writes output.
+//! Data flows one way, and the folders follow it; each imports only the ones
+//! listed after it:
+//!
+//! - [`commands`]: the runs behind each subcommand (the only code that sees
+//!   per-command settings), feeding records to a renderer;
+//! - [`render`]: records → human, JSON, GitHub, JUnit or SARIF output (the only
+//!   code that writes);
+//! - [`order`]: diffs and timelines over summaries;
+//! - [`check`]: detection, validation, duplicate keys, the per-payload record;
+//! - [`bundle`]: the embedded schemas and samples, the catalog, `explain`;
+//! - [`providers`]: one module per provider, and the registry;
+//! - [`ingest`]: inputs → bytes → payloads, never naming a provider;
+//! - [`model`]: the provider-neutral vocabulary.
+//!
+//! [`cli`] and [`settings`] parse and resolve arguments once.
 
-pub mod app;
-pub mod capture;
-pub mod catalog;
+pub mod bundle;
+pub mod check;
 pub mod cli;
 pub mod commands;
-pub mod detect;
-pub mod diff;
-pub mod duplicates;
-pub mod explain;
-pub mod input;
-pub mod locate;
-pub mod payload;
+pub mod ingest;
+pub mod model;
+pub mod order;
 pub mod providers;
 pub mod render;
-pub mod report;
-pub mod schema;
 pub mod settings;
-pub mod signature;
-pub mod summary;
-pub mod timeline;
-pub mod timestamp;
-pub mod validate;

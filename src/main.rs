@@ -49,7 +49,7 @@ fn run(cli: Cli, term: &Terminal) -> anyhow::Result<u8> {
                     anyhow::anyhow!("give the secret with --secret-env VAR or --secret-file PATH")
                 })?;
             let (host, path) = split_url(&args.url)?;
-            let signed = whi::app::sign(
+            let signed = whi::commands::sign(
                 provider,
                 &secret,
                 args.strategy.as_deref(),
@@ -64,7 +64,7 @@ fn run(cli: Cli, term: &Terminal) -> anyhow::Result<u8> {
         }
         Command::Diff(args) => {
             let provider = settings::provider(args.provider.as_deref())?;
-            let report = match whi::app::diff(
+            let report = match whi::commands::diff(
                 &args.old,
                 &args.new,
                 provider,
@@ -94,7 +94,7 @@ fn run(cli: Cli, term: &Terminal) -> anyhow::Result<u8> {
         | Command::Man(_)) => {
             let palette = Palette::new(settings::use_color(cli.color, Format::Human, term));
             let mut out = io::BufWriter::new(io::stdout().lock());
-            let code = whi::commands::run(command, &palette, &mut out)?;
+            let code = whi::commands::catalog::run(command, &palette, &mut out)?;
             out.flush()?;
             return Ok(code);
         }
@@ -124,7 +124,7 @@ fn run(cli: Cli, term: &Terminal) -> anyhow::Result<u8> {
     };
     let stdin = &mut io::stdin().lock();
     let tally = if settings.timeline {
-        let (timelines, tally) = whi::app::timelines(&settings, stdin, renderer.as_mut())?;
+        let (timelines, tally) = whi::commands::timelines(&settings, stdin, renderer.as_mut())?;
         drop(renderer);
         match settings.format {
             Format::Human => render::human::timelines(&mut out, &palette, &timelines, &tally)?,
@@ -134,7 +134,7 @@ fn run(cli: Cli, term: &Terminal) -> anyhow::Result<u8> {
         }
         tally
     } else {
-        let tally = whi::app::check(&settings, stdin, renderer.as_mut())?;
+        let tally = whi::commands::check(&settings, stdin, renderer.as_mut())?;
         drop(renderer);
         tally
     };

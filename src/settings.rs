@@ -3,8 +3,8 @@
 //! bad flags fail before any input is read.
 
 use crate::cli::{ColorChoice, Format, InspectArgs, ValidateArgs};
+use crate::model::signature::Secret;
 use crate::providers::{self, Provider};
-use crate::signature::Secret;
 use anyhow::{Context, Result, bail};
 use std::path::Path;
 

@@ -7,12 +7,12 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use whi::detect::Overrides;
-use whi::input::Source;
-use whi::payload;
+use whi::bundle::schema;
+use whi::check::detect::Overrides;
+use whi::check::record::{self, Record, Status};
+use whi::ingest::input::Source;
+use whi::ingest::payload;
 use whi::providers::REGISTRY;
-use whi::report::{self, Record, Status};
-use whi::schema;
 
 fn records(path: &Path) -> Vec<Record> {
     let bytes = fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -22,7 +22,7 @@ fn records(path: &Path) -> Vec<Record> {
     };
     payload::parse(source)
         .iter()
-        .map(|p| report::check(p, Overrides::default()))
+        .map(|p| record::check(p, Overrides::default()))
         .collect()
 }
 

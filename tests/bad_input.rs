@@ -302,9 +302,9 @@ fn null_scalar_and_array_of_scalars_at_top_level() {
 
 #[test]
 fn duplicate_keys_are_found_and_the_last_value_counts() {
-    use whi::duplicates;
-    use whi::input::Source;
-    use whi::payload::{self, Parsed};
+    use whi::check::duplicates;
+    use whi::ingest::input::Source;
+    use whi::ingest::payload::{self, Parsed};
     // The sample's status slug twice: serde_json keeps the second.
     let text = sample_with("\"read\": false");
     let parsed = payload::parse(Source {
@@ -465,7 +465,7 @@ fn fifo_socket_and_symlink_loop_are_skipped_without_hanging() {
     assert_eq!(sources, vec![temp.arg("good.json"), GOOD.to_string()]);
     run.good_still_reported();
     // The library says what was passed over, for the renderer to print.
-    let (_, notes) = whi::input::resolve_noting(&[temp.arg("")]);
+    let (_, notes) = whi::ingest::input::resolve_noting(&[temp.arg("")]);
     let notes: Vec<String> = notes
         .iter()
         .map(|n| format!("note: {}: {}", n.input, n.message))

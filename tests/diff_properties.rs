@@ -5,7 +5,7 @@
 
 use proptest::prelude::*;
 use serde_json::{Map, Value};
-use whi::diff::{Kind, raw_changes};
+use whi::order::diff::{Kind, raw_changes};
 
 fn json() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![

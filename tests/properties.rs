@@ -12,10 +12,10 @@
 use proptest::prelude::*;
 use serde_json::Value;
 use std::collections::HashMap;
-use whi::duplicates;
-use whi::input::Source;
-use whi::locate::{self, Index, Position};
-use whi::payload::{self, Parsed};
+use whi::check::duplicates;
+use whi::ingest::input::Source;
+use whi::ingest::locate::{self, Index, Position};
+use whi::ingest::payload::{self, Parsed};
 
 /// A JSON document as written, before formatting.
 #[derive(Debug, Clone)]

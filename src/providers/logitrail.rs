@@ -7,7 +7,7 @@
 //! Facts: `shared/PROVIDERS.md`, docs excerpt `shared/provider-docs/logitrail-order-webhooks.txt`.
 
 use super::{Clue, Provider, keys_present, str_field};
-use crate::summary::{Category, OrderSummary, occurred, text, text_at};
+use crate::model::summary::{Category, OrderSummary, occurred, text, text_at};
 use serde_json::{Map, Value};
 
 /// The Logitrail provider.

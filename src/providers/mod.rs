@@ -10,8 +10,8 @@ pub mod ongoing;
 pub mod salla;
 pub mod snipcart;
 
-use crate::signature::{Headers, Secret, Signature, basic_auth, transport_auth};
-use crate::summary::OrderSummary;
+use crate::model::signature::{Headers, Secret, Signature, basic_auth, transport_auth};
+use crate::model::summary::OrderSummary;
 use serde_json::{Map, Value};
 
 /// What a provider's recogniser concluded about one webhook body.

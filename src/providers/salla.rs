@@ -4,10 +4,10 @@
 //! Facts: `shared/PROVIDERS.md`, docs excerpt `shared/provider-docs/salla-order-webhooks.txt`.
 
 use super::{Clue, Provider, headers_present, keys_present, str_field};
-use crate::signature::{
+use crate::model::signature::{
     Headers, Secret, Signature, Status, constant_time_eq, hmac_sha256_hex, verify_hmac_sha256_hex,
 };
-use crate::summary::{Category, OrderSummary, currency, full_name, occurred, text, text_at};
+use crate::model::summary::{Category, OrderSummary, currency, full_name, occurred, text, text_at};
 use serde_json::Value;
 
 /// The Salla provider.

@@ -5,8 +5,8 @@
 //! Facts: `shared/PROVIDERS.md`, docs excerpt `shared/provider-docs/snipcart-order-webhooks.fr.txt`.
 
 use super::{Clue, Provider, headers_present, keys_present, str_field};
-use crate::signature::{Headers, Secret, Signature, Status};
-use crate::summary::{Category, OrderSummary, currency, occurred, text, text_at};
+use crate::model::signature::{Headers, Secret, Signature, Status};
+use crate::model::summary::{Category, OrderSummary, currency, occurred, text, text_at};
 use serde_json::Value;
 
 /// The Snipcart provider.

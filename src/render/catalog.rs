@@ -5,7 +5,7 @@
 
 use super::Palette;
 use super::common::plural;
-use crate::catalog::{Entry, Export, Sample};
+use crate::bundle::catalog::{Entry, Export, Sample};
 use owo_colors::OwoColorize;
 use std::io::{self, Write};
 

@@ -3,8 +3,8 @@
 //! source names. Plain strings only: no colour, no escaping, no writing;
 //! each format escapes for its own syntax.
 
-use crate::report::{Record, Status, Tally};
-use crate::validate::Problem;
+use crate::check::record::{Record, Status, Tally};
+use crate::check::validate::Problem;
 
 /// `1 payload`, `2 payloads`.
 pub(crate) fn plural(n: usize, word: &str) -> String {

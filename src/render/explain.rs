@@ -5,7 +5,7 @@
 //! json` prints the [`Explanation`] as one JSON object.
 
 use super::Palette;
-use crate::explain::{Explanation, Field, Presence};
+use crate::bundle::explain::{Explanation, Field, Presence};
 use owo_colors::OwoColorize;
 use serde_json::Value;
 use std::io::{self, Write};

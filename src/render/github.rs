@@ -14,9 +14,9 @@
 
 use super::common::{capped, count_line, kind, more_errors, problem_text, source_file};
 use super::{Palette, Render, write_input_error, write_note};
-use crate::input::{InputError, Note};
-use crate::report::{Record, Tally};
-use crate::validate::Problem;
+use crate::check::record::{Record, Tally};
+use crate::check::validate::Problem;
+use crate::ingest::input::{InputError, Note};
 use std::io::{self, Write};
 
 /// The GitHub Actions renderer.

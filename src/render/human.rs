@@ -7,14 +7,14 @@
 
 use super::common::{capped, count_line, more_errors, plural};
 use super::{Palette, Render, write_input_error, write_note};
-use crate::diff::{DiffReport, Kind};
-use crate::explain;
-use crate::input::{InputError, Note};
-use crate::report::{Record, Status, Tally};
-use crate::signature::Status as SigStatus;
-use crate::summary::{Category, OrderSummary};
-use crate::timeline::Timeline;
-use crate::validate::Problem;
+use crate::bundle::explain;
+use crate::check::record::{Record, Status, Tally};
+use crate::check::validate::Problem;
+use crate::ingest::input::{InputError, Note};
+use crate::model::signature::Status as SigStatus;
+use crate::model::summary::{Category, OrderSummary};
+use crate::order::diff::{DiffReport, Kind};
+use crate::order::timeline::Timeline;
 use owo_colors::{OwoColorize, Style};
 use std::io::{self, Write};
 
@@ -446,7 +446,7 @@ pub fn diff(out: &mut dyn Write, palette: &Palette, report: &DiffReport) -> io::
 /// (host, path) a raw HTTP/1.1 request with CRLF line ends and the body as is.
 pub fn signed(
     out: &mut dyn Write,
-    signed: &crate::app::Signed,
+    signed: &crate::commands::Signed,
     request: Option<(&str, &str)>,
 ) -> io::Result<()> {
     let Some((host, path)) = request else {

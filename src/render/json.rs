@@ -8,10 +8,10 @@
 
 use super::common::capped;
 use super::{Palette, Render, write_input_error, write_note};
-use crate::diff::DiffReport;
-use crate::input::{InputError, Note};
-use crate::report::{Record, Tally};
-use crate::timeline::Timeline;
+use crate::check::record::{Record, Tally};
+use crate::ingest::input::{InputError, Note};
+use crate::order::diff::DiffReport;
+use crate::order::timeline::Timeline;
 use serde::Serialize;
 use std::io::{self, Write};
 

@@ -14,8 +14,8 @@
 
 use super::common::{capped, kind, more_errors, plural, problem_line, status_word};
 use super::{Palette, Render, write_input_error, write_note};
-use crate::input::{InputError, Note};
-use crate::report::{Record, Status, Tally};
+use crate::check::record::{Record, Status, Tally};
+use crate::ingest::input::{InputError, Note};
 use quick_xml::Writer;
 use quick_xml::escape::partial_escape;
 use quick_xml::events::{BytesDecl, BytesText, Event};

@@ -17,8 +17,8 @@ pub mod github;
 pub mod junit;
 pub mod sarif;
 
-use crate::input::{InputError, Note};
-use crate::report::{Record, Tally};
+use crate::check::record::{Record, Tally};
+use crate::ingest::input::{InputError, Note};
 use owo_colors::Style;
 use std::io::{self, Write};
 

@@ -15,9 +15,9 @@
 
 use super::common::{capped, more_errors, problem_text, source_file};
 use super::{Palette, Render, write_input_error, write_note};
-use crate::input::{InputError, Note};
-use crate::report::{Record, Tally};
-use crate::validate::Problem;
+use crate::check::record::{Record, Tally};
+use crate::check::validate::Problem;
+use crate::ingest::input::{InputError, Note};
 use serde::Serialize;
 use std::collections::BTreeSet;
 use std::io::{self, Write};

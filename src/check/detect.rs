@@ -3,9 +3,9 @@
 //! Asks each provider of the registry in turn; `--provider` and `--event`
 //! narrow or override the answer. Never names a provider itself.
 
+use crate::bundle::schema;
+use crate::model::signature::{Headers, Secret};
 use crate::providers::{self, Provider};
-use crate::schema;
-use crate::signature::{Headers, Secret};
 use serde_json::Value;
 
 /// What the user forced or supplied on the command line.

@@ -7,10 +7,10 @@
 //! Pointers listed as ignored (delivery metadata) are left out. Nothing here
 //! prints.
 
-use crate::detect::{self, Overrides};
-use crate::payload::Payload;
+use crate::check::detect::{self, Overrides};
+use crate::ingest::payload::Payload;
+use crate::model::summary::OrderSummary;
 use crate::providers;
-use crate::summary::OrderSummary;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::HashMap;

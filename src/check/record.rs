@@ -4,13 +4,13 @@
 //! `check` runs detection and validation for one parsed input. The record's
 //! fields are a documented interface (README, "JSON output").
 
-use crate::detect::{self, Overrides};
-use crate::duplicates;
-use crate::payload::{Parsed, Payload, SyntaxError};
+use crate::check::detect::{self, Overrides};
+use crate::check::duplicates;
+use crate::check::validate::{self, Problem, Verdict};
+use crate::ingest::payload::{Parsed, Payload, SyntaxError};
+use crate::model::signature::{self, Headers, Signature};
+use crate::model::summary::OrderSummary;
 use crate::providers;
-use crate::signature::{self, Headers, Signature};
-use crate::summary::OrderSummary;
-use crate::validate::{self, Problem, Verdict};
 use serde::Serialize;
 
 /// What became of one payload.

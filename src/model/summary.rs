@@ -2,7 +2,7 @@
 //! (fields defined in `shared/PROVIDERS.md`), filled by each provider's
 //! `summarize`. Field names are part of the JSON output.
 
-use crate::detect::Detection;
+use crate::check::detect::Detection;
 use crate::providers;
 use serde::Serialize;
 use serde_json::Value;
@@ -189,7 +189,7 @@ pub fn currency(value: Option<String>) -> Option<String> {
 /// Normalises a timestamp value to RFC 3339 text.
 pub fn occurred(value: Option<&Value>) -> Option<String> {
     let raw = value?.as_str()?;
-    Some(crate::timestamp::normalize(raw).map_or_else(|| raw.to_string(), |o| o.text))
+    Some(crate::model::timestamp::normalize(raw).map_or_else(|| raw.to_string(), |o| o.text))
 }
 
 /// Joins non-empty name parts with a space.

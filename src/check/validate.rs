@@ -6,9 +6,9 @@
 //! fields merchants customise) become warnings. Positions are computed only
 //! for payloads that have something to report. Nothing here prints.
 
-use crate::locate::Position;
-use crate::payload::Payload;
-use crate::schema;
+use crate::bundle::schema;
+use crate::ingest::locate::Position;
+use crate::ingest::payload::Payload;
 use jsonschema::Validator;
 use serde::Serialize;
 
@@ -98,8 +98,8 @@ pub fn shorten(text: String, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::Source;
-    use crate::payload::{Parsed, parse};
+    use crate::ingest::input::Source;
+    use crate::ingest::payload::{Parsed, parse};
 
     fn payload(text: &str) -> Payload {
         match parse(Source {

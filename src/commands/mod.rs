@@ -2,19 +2,20 @@
 //! input in memory at a time; timelines; and the two-payload diff. Returns
 //! data and tallies, never prints.
 
-use crate::capture::{self, Body, Broken, Shape};
-use crate::detect::Overrides;
-use crate::diff::{self, DiffReport};
-use crate::input::{self, Input, InputError};
-use crate::payload::{self, Parsed, Payload};
+use crate::check::detect::Overrides;
+use crate::check::record::{self, Record, Tally};
+use crate::ingest::capture::{self, Body, Broken, Shape};
+use crate::ingest::input::{self, Input, InputError};
+use crate::ingest::payload::{self, Parsed, Payload};
+use crate::model::signature::Secret;
+use crate::order::diff::{self, DiffReport};
+use crate::order::timeline::{self, Delivery, Timeline};
 use crate::providers::Provider;
 use crate::render::Render;
-use crate::report::{self, Record, Tally};
 use crate::settings::Settings;
-use crate::signature::Secret;
-use crate::timeline::{self, Delivery, Timeline};
 use std::io::{self, Read};
 
+pub mod catalog;
 mod pool;
 use pool::Unit;
 
@@ -140,9 +141,9 @@ fn each_record(
     let summarize = settings.summarize;
     let check = |parsed: &Parsed| {
         if summarize {
-            report::inspect(parsed, overrides)
+            record::inspect(parsed, overrides)
         } else {
-            report::check(parsed, overrides)
+            record::check(parsed, overrides)
         }
     };
     let work = |job: Job| run_job(job, &check);

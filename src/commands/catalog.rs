@@ -1,15 +1,15 @@
 //! The commands that look things up rather than check payloads: `whi
 //! schemas`, `whi samples`, `whi explain`, `whi completions` and `whi man`.
-//! Each resolves its arguments, asks the core ([`crate::catalog`],
-//! [`crate::explain`]) and hands the answer to a renderer.
+//! Each resolves its arguments, asks the core ([`crate::bundle::catalog`],
+//! [`crate::bundle::explain`]) and hands the answer to a renderer.
 //!
 //! Like `main`, this is glue that sees clap types; it writes only to the
 //! writer it is given. A name that matches nothing is an error (exit 2)
 //! that names the near matches.
 
-use crate::catalog;
+use crate::bundle::catalog;
+use crate::bundle::explain;
 use crate::cli::{Cli, Command, ListFormat, SamplesArgs, SchemasAction, SchemasArgs};
-use crate::explain;
 use crate::render::{self, Palette};
 use anyhow::{Result, anyhow, bail};
 use clap::CommandFactory;

@@ -8,9 +8,9 @@
 //! too deeply). Each payload keeps the text it came from so that problems
 //! can be located in the user's input. Nothing here prints.
 
-use crate::capture::{self, Body, Broken};
-use crate::input::Source;
-use crate::locate::{self, Index, Position};
+use crate::ingest::capture::{self, Body, Broken};
+use crate::ingest::input::Source;
+use crate::ingest::locate::{self, Index, Position};
 use serde_json::Value;
 use std::sync::Arc;
 

@@ -16,9 +16,9 @@
 
 mod walk;
 
-use crate::catalog::{self, Entry, Unknown};
-use crate::schema;
-use crate::validate::Problem;
+use crate::bundle::catalog::{self, Entry, Unknown};
+use crate::bundle::schema;
+use crate::check::validate::Problem;
 use serde::Serialize;
 use serde_json::Value;
 use std::fmt;

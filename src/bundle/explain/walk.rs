@@ -5,8 +5,8 @@
 //! `then` and `else`. Works on the embedded files, parsed once; nothing is
 //! read from disk. Never prints.
 
-use crate::catalog;
-use crate::schema;
+use crate::bundle::catalog;
+use crate::bundle::schema;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::LazyLock;

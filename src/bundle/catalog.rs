@@ -7,8 +7,8 @@
 //! `whi schemas` and `whi samples` are accepted too. Returns data and
 //! writes files only in [`export`]; never prints.
 
+use crate::bundle::schema;
 use crate::providers::REGISTRY;
-use crate::schema;
 use anyhow::{Context, Result, bail};
 use serde::Serialize;
 use std::fmt;

@@ -8,7 +8,7 @@
 //! the input's own line and column. NDJSON is streamed line by line with a
 //! bounded buffer. Nothing here prints.
 
-use crate::locate::Position;
+use crate::ingest::locate::Position;
 use base64::Engine;
 use serde_json::Value;
 use std::io::{self, BufRead};
@@ -227,7 +227,7 @@ fn http(name: &str, bytes: &[u8]) -> Result<Body, Broken> {
             ));
         }
     }
-    let origin = crate::locate::position(
+    let origin = crate::ingest::locate::position(
         &String::from_utf8_lossy(&bytes[..skipped + head_len]),
         skipped + head_len,
     );

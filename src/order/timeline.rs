@@ -7,8 +7,8 @@
 //!
 //! A status whose stage goes backwards in time is flagged too. Nothing here prints.
 
-use crate::summary::{Category, OrderSummary};
-use crate::timestamp;
+use crate::model::summary::{Category, OrderSummary};
+use crate::model::timestamp;
 use serde::Serialize;
 
 /// One payload's contribution to a timeline.

@@ -10,8 +10,8 @@
 //! only when they differ. The walk keeps its own stack, so nesting depth
 //! cannot overflow the thread's.
 
-use crate::locate::{self, Position};
-use crate::payload::Payload;
+use crate::ingest::locate::{self, Position};
+use crate::ingest::payload::Payload;
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -239,8 +239,8 @@ fn escape(key: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::input::Source;
-    use crate::payload::{Parsed, parse};
+    use crate::ingest::input::Source;
+    use crate::ingest::payload::{Parsed, parse};
 
     fn duplicates(text: &str) -> Vec<(String, usize, usize, String)> {
         parse(Source {

@@ -1,0 +1,8 @@
+//! Bytes to payloads: where inputs come from (files, globs, directories,
+//! stdin), what shape they are (JSON, NDJSON, raw HTTP, HAR), and where each
+//! value sits in the text. Never names a provider.
+
+pub mod capture;
+pub mod input;
+pub mod locate;
+pub mod payload;

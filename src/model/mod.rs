@@ -1,0 +1,6 @@
+//! The provider-neutral vocabulary: the order summary, signatures and
+//! timestamps. Imports nothing else of the crate.
+
+pub mod signature;
+pub mod summary;
+pub mod timestamp;
