@@ -11,7 +11,7 @@ use whi::check::{duplicates, record as report};
 use whi::ingest::input::Source;
 use whi::ingest::locate;
 use whi::ingest::payload::{self, Parsed};
-use whi::model::{summary, timestamp};
+use whi::model::timestamp;
 
 fn source(data: &[u8]) -> Source {
     Source {
@@ -45,14 +45,16 @@ pub fn check(data: &[u8]) {
     }
 }
 
-/// Parse, detect, then `summary::summarize`: every provider's mapping must
+/// Parse, detect, then the provider's `summarize`: every provider's mapping must
 /// cope with any body its recogniser accepts.
 pub fn summarize(data: &[u8]) {
     for parsed in payload::parse(source(data)) {
         if let Parsed::Payload(payload) = parsed
             && let Some(detection) = detect::detect(&payload.value, Overrides::default())
         {
-            let _ = summary::summarize(&detection, &payload.value);
+            if let Some(provider) = whi::providers::find(detection.provider) {
+                let _ = provider.summarize(&detection.event, &payload.value);
+            }
         }
     }
 }

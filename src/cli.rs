@@ -1,5 +1,5 @@
 //! Command-line arguments as clap types. The doc comments are the help
-//! text. Resolved once into [`crate::settings::Settings`]; no other module
+//! text. Resolved once into `Settings` (in `settings.rs`); no other module
 //! sees these types.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};

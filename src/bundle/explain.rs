@@ -18,7 +18,7 @@ mod walk;
 
 use crate::bundle::catalog::{self, Entry, Unknown};
 use crate::bundle::schema;
-use crate::check::validate::Problem;
+use crate::model::problem::Problem;
 use serde::Serialize;
 use serde_json::Value;
 use std::fmt;

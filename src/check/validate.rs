@@ -7,39 +7,10 @@
 //! for payloads that have something to report. Nothing here prints.
 
 use crate::bundle::schema;
-use crate::ingest::locate::Position;
 use crate::ingest::payload::Payload;
+pub use crate::model::problem::Problem;
 use jsonschema::Validator;
 use serde::Serialize;
-
-/// One problem found in a payload.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Problem {
-    /// JSON pointer of the offending value inside the payload (`/data/id`).
-    pub pointer: String,
-    /// The JSON Schema keyword that failed (`type`, `required`, ...), or
-    /// `syntax` / `unrecognised` for inputs that could not be checked.
-    pub keyword: String,
-    /// What is wrong, in plain words.
-    pub message: String,
-    /// Line of the offending value in the input, when it can be located.
-    pub line: Option<usize>,
-    /// Column (in characters) of the offending value in the input.
-    pub column: Option<usize>,
-}
-
-impl Problem {
-    /// A problem at a known position.
-    pub fn at(pointer: &str, keyword: &str, message: String, position: Option<Position>) -> Self {
-        Problem {
-            pointer: pointer.to_string(),
-            keyword: keyword.to_string(),
-            message,
-            line: position.map(|p| p.line),
-            column: position.map(|p| p.column),
-        }
-    }
-}
 
 /// Errors and warnings of one payload.
 #[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]

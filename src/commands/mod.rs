@@ -7,7 +7,7 @@ use crate::check::record::{self, Record, Tally};
 use crate::ingest::capture::{self, Body, Broken, Shape};
 use crate::ingest::input::{self, Input, InputError};
 use crate::ingest::payload::{self, Parsed, Payload};
-use crate::model::signature::Secret;
+use crate::model::signature::{Secret, Signed};
 use crate::order::diff::{self, DiffReport};
 use crate::order::timeline::{self, Delivery, Timeline};
 use crate::providers::Provider;
@@ -440,15 +440,6 @@ fn load_one(arg: &str, stdin: &mut dyn Read) -> Result<Payload, String> {
             count.saturating_sub(1)
         )),
     }
-}
-
-/// A body with the headers its provider would send.
-#[derive(Debug, Clone)]
-pub struct Signed {
-    /// The provider's headers.
-    pub headers: Vec<(String, String)>,
-    /// The body, byte for byte as read.
-    pub body: Vec<u8>,
 }
 
 /// Runs `whi sign`: reads the body as it is and computes the provider's headers.

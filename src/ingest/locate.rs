@@ -15,19 +15,11 @@
 //! Everything here accepts any text, JSON or not, and any offset: the worst
 //! answer is `None`, never a panic.
 
-use serde::Serialize;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::{Mutex, OnceLock, PoisonError};
 
-/// A 1-based line and column; columns count characters, not bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct Position {
-    /// 1-based line.
-    pub line: usize,
-    /// 1-based column, in characters.
-    pub column: usize,
-}
+pub use crate::model::problem::Position;
 
 /// The byte offset in `text` where the value at `pointer` starts.
 pub fn locate(text: &str, pointer: &str) -> Option<usize> {

@@ -177,6 +177,15 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// A body with the headers its provider would send.
+#[derive(Debug, Clone)]
+pub struct Signed {
+    /// The provider's headers.
+    pub headers: Vec<(String, String)>,
+    /// The body, byte for byte as read.
+    pub body: Vec<u8>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,9 +1,7 @@
 //! The normalised order summary: one shape for every provider's webhook
-//! (fields defined in `shared/PROVIDERS.md`), filled by each provider's
+//! (fields described in `docs/providers.md`), filled by each provider's
 //! `summarize`. Field names are part of the JSON output.
 
-use crate::check::detect::Detection;
-use crate::providers;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -158,12 +156,6 @@ fn details_as_map<S: serde::Serializer>(
 ) -> Result<S::Ok, S::Error> {
     let map: BTreeMap<&str, &str> = details.iter().map(|d| (d.key, d.value.as_str())).collect();
     map.serialize(serializer)
-}
-
-/// Summarises a detected payload with its provider's mapping.
-pub fn summarize(detection: &Detection, body: &Value) -> Option<OrderSummary> {
-    let provider = providers::find(detection.provider)?;
-    Some(provider.summarize(&detection.event, body))
 }
 
 /// A value as text: strings as they are, numbers with their own digits.

@@ -446,7 +446,7 @@ pub fn diff(out: &mut dyn Write, palette: &Palette, report: &DiffReport) -> io::
 /// (host, path) a raw HTTP/1.1 request with CRLF line ends and the body as is.
 pub fn signed(
     out: &mut dyn Write,
-    signed: &crate::commands::Signed,
+    signed: &crate::model::signature::Signed,
     request: Option<(&str, &str)>,
 ) -> io::Result<()> {
     let Some((host, path)) = request else {
