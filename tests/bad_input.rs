@@ -571,7 +571,7 @@ fn endless_input_is_refused_not_read_forever() {
     assert_eq!(run.code, 2);
     assert_eq!(
         run.stderr.trim_end(),
-        "error: /dev/zero: larger than 1024 MiB: whi reads each input whole, so it cannot be a webhook body"
+        "error: /dev/zero: larger than 1 GiB: whi reads each input whole, so it cannot be a webhook body"
     );
     run.good_still_reported();
 }

@@ -4,9 +4,10 @@
 
 use crate::check::detect::Overrides;
 use crate::check::record::{self, Record, Tally};
-use crate::ingest::capture::{self, Body, Broken, Shape};
+use crate::ingest::capture::{Body, Broken};
 use crate::ingest::input::{self, Input, InputError};
-use crate::ingest::payload::{self, Parsed, Payload};
+use crate::ingest::payload::{self, Parsed};
+use crate::ingest::reader;
 use crate::model::signature::{Secret, Signed};
 use crate::order::diff::{self, DiffReport};
 use crate::order::timeline::{self, Delivery, Timeline};
@@ -132,7 +133,7 @@ fn each_record(
         render.note(note)?;
     }
     // One file is done inline: threads would only add their start-up.
-    let single = matches!(inputs.as_slice(), [one @ Input::File(_)] if !streamed(one));
+    let single = matches!(inputs.as_slice(), [one @ Input::File(_)] if !reader::streamed(one));
     let workers = if single {
         1
     } else {
@@ -165,9 +166,7 @@ fn each_record(
                 // Rare (see `read_file`): done here, in turn, without workers.
                 Outcome::Stream(input) => {
                     let mut nothing = io::empty();
-                    let opened = input::open(&input, &mut nothing)
-                        .and_then(|(name, reader)| bodies(name, reader));
-                    match opened {
+                    match reader::bodies(&input, &mut nothing) {
                         Ok(bodies) => bodies.into_iter().try_for_each(|body| {
                             checked(body, &check).try_for_each(|record| {
                                 tally.add(&record);
@@ -185,16 +184,6 @@ fn each_record(
     )
 }
 
-/// Whether an input is read on the calling thread: stdin, and files that
-/// say they are NDJSON, which are streamed and handed out in batches.
-fn streamed(input: &Input) -> bool {
-    match input {
-        Input::Stdin => true,
-        Input::File(path) => capture::sniff(&path.to_string_lossy(), b"") == Shape::Ndjson,
-        Input::Error(_) => false,
-    }
-}
-
 /// Turns the inputs, in order, into jobs: files go to the workers in small
 /// batches, unread; stdin and NDJSON files are read here, streamed in
 /// batches of lines.
@@ -205,7 +194,7 @@ fn produce(
 ) -> io::Result<()> {
     let mut files = Vec::new();
     for resolved in inputs {
-        if matches!(resolved, Input::File(_)) && !streamed(&resolved) {
+        if matches!(resolved, Input::File(_)) && !reader::streamed(&resolved) {
             files.push(resolved);
             if files.len() == BATCH_FILES {
                 emit(Unit::Job(Job::Files(std::mem::take(&mut files))))?;
@@ -215,8 +204,7 @@ fn produce(
         if !files.is_empty() {
             emit(Unit::Job(Job::Files(std::mem::take(&mut files))))?;
         }
-        let opened = input::open(&resolved, stdin).and_then(|(name, reader)| bodies(name, reader));
-        let bodies = match opened {
+        let bodies = match reader::bodies(&resolved, stdin) {
             Ok(bodies) => bodies,
             Err(error) => {
                 emit(Unit::Ready(vec![Outcome::Unreadable(error)]))?;
@@ -250,10 +238,9 @@ fn run_job(job: Job, check: &dyn Fn(&Parsed) -> Record) -> Done {
     match job {
         Job::Files(files) => {
             for input in files {
-                match read_file(&input) {
+                match reader::read_file(&input) {
                     Ok(Some((name, bytes))) => {
-                        let shape = capture::sniff(&name, &bytes);
-                        for body in capture::split(&name, bytes, shape) {
+                        for body in reader::from_bytes(&name, bytes) {
                             done.extend(checked(body, check).map(Outcome::Record));
                         }
                     }
@@ -283,182 +270,43 @@ fn checked(
     parsed_list.into_iter().map(move |parsed| check(&parsed))
 }
 
-/// Reads a file whole: a small one in one `read` of the size `fstat` gives.
-/// `None` when it must be streamed instead: not a regular file (a pipe, a
-/// device), or larger than [`SNIFF_BYTES`] and NDJSON by its content.
-fn read_file(input: &Input) -> Result<Option<(String, Vec<u8>)>, InputError> {
-    let Input::File(path) = input else {
-        return Ok(None);
-    };
-    let name = path.display().to_string();
-    let failed = |e: io::Error| InputError {
-        input: name.clone(),
-        message: format!("cannot read: {e}"),
-    };
-    // Before opening: opening a pipe (`<(command)`) here would take its data.
-    let size = match std::fs::metadata(path) {
-        Ok(meta) if meta.is_file() => meta.len(),
-        _ => return Ok(None),
-    };
-    let mut file = match std::fs::File::open(path) {
-        Ok(file) => file,
-        // input::open words the error as every other input error.
-        Err(_) => {
-            input::open(input, &mut io::empty())?;
-            return Ok(None);
-        }
-    };
-    if size > SNIFF_BYTES {
-        let mut head = Vec::new();
-        (&mut file)
-            .take(SNIFF_BYTES)
-            .read_to_end(&mut head)
-            .map_err(failed)?;
-        if capture::sniff(&name, &head) == Shape::Ndjson {
-            return Ok(None);
-        }
-        file.read_to_end(&mut head).map_err(failed)?;
-        return Ok(Some((name, head)));
-    }
-    let size = usize::try_from(size).unwrap_or(0);
-    // One byte more than expected, so that a full read shows the file grew.
-    let mut bytes = vec![0; size + 1];
-    let mut filled = 0;
-    loop {
-        match file.read(&mut bytes[filled..]) {
-            Ok(0) => break,
-            Ok(n) => {
-                filled += n;
-                if filled == size {
-                    break;
-                }
-                if filled == bytes.len() {
-                    bytes.resize(bytes.len() * 2, 0);
-                }
-            }
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(failed(e)),
-        }
-    }
-    bytes.truncate(filled);
-    Ok(Some((name, bytes)))
-}
-
-/// How much of an input is read to tell what it holds.
-const SNIFF_BYTES: u64 = 64 * 1024;
-
-/// The bodies of one input: NDJSON is streamed with a bounded buffer, any
-/// other shape is read whole, once.
-fn bodies<'r>(
-    name: String,
-    mut reader: Box<dyn Read + 'r>,
-) -> Result<Box<dyn Iterator<Item = Result<Body, Broken>> + 'r>, InputError> {
-    let failed = |e: io::Error, name: &str| InputError {
-        input: name.to_string(),
-        message: format!("cannot read: {e}"),
-    };
-    let mut head = Vec::new();
-    (&mut reader)
-        .take(SNIFF_BYTES)
-        .read_to_end(&mut head)
-        .map_err(|e| failed(e, &name))?;
-    let shape = capture::sniff(&name, &head);
-    if shape == Shape::Ndjson {
-        let stream = io::BufReader::with_capacity(256 * 1024, io::Cursor::new(head).chain(reader));
-        return Ok(Box::new(capture::ndjson(&name, stream)));
-    }
-    // anything but NDJSON is read whole, so it is capped like a file read
-    let rest = input::read_capped(&mut reader).map_err(|message| InputError {
-        input: name.clone(),
-        message,
-    })?;
-    head.extend_from_slice(&rest);
-    Ok(Box::new(capture::split(&name, head, shape).into_iter()))
-}
-
 /// Runs `whi diff`: loads one payload from each argument and compares them.
-/// An error means the two could not be compared (exit 2).
+/// An argument is a file, `-`, or any name `whi` prints for a payload
+/// (`log.ndjson:2`, `x.har#entries/0`, `batch.json#/1`). An error means the
+/// two could not be compared (exit 2).
 pub fn diff(
     old: &str,
     new: &str,
     provider: Option<&'static dyn Provider>,
     all: bool,
     stdin: &mut dyn Read,
-) -> Result<DiffReport, String> {
-    let old = load_one(old, stdin)?;
-    let new = load_one(new, stdin)?;
+) -> anyhow::Result<DiffReport> {
+    let old = reader::pick_payload(old, stdin)?;
+    let new = reader::pick_payload(new, stdin)?;
     let overrides = Overrides {
         provider,
         event: None,
         secret: None,
     };
-    diff::compare(&old, &new, overrides, all)
+    diff::compare(&old, &new, overrides, all).map_err(anyhow::Error::msg)
 }
 
-/// Loads exactly one payload: `file`, `-`, or `file#/N` for an element of a
-/// JSON array.
-fn load_one(arg: &str, stdin: &mut dyn Read) -> Result<Payload, String> {
-    let (path, element) = match arg.rsplit_once("#/") {
-        Some((path, n)) if !std::path::Path::new(arg).exists() => {
-            let n: usize = n
-                .parse()
-                .map_err(|_| format!("{arg}: #/{n} is not an element number"))?;
-            (path, Some(n))
-        }
-        _ => (arg, None),
-    };
-    let input = if path == "-" {
-        Input::Stdin
-    } else {
-        Input::File(path.into())
-    };
-    let source = input::read(&input, stdin)
-        .map_err(|InputError { input, message }| format!("{input}: {message}"))?;
-    let mut payloads = Vec::new();
-    for parsed in payload::parse(source) {
-        match parsed {
-            Parsed::Payload(p) => payloads.push(p),
-            Parsed::Syntax(e) => {
-                return Err(format!(
-                    "{}: not valid JSON: {} at line {} column {}",
-                    e.source, e.message, e.position.line, e.position.column
-                ));
-            }
-        }
-    }
-    let count = payloads.len();
-    match element {
-        Some(n) => payloads
-            .into_iter()
-            .nth(n)
-            .ok_or_else(|| format!("{path}: has no element #/{n} ({count} payloads)")),
-        None if count == 1 => payloads
-            .pop()
-            .ok_or_else(|| format!("{path}: holds no payload")),
-        None => Err(format!(
-            "{path}: holds {count} payloads (a JSON array); pick one with {path}#/0 … {path}#/{}",
-            count.saturating_sub(1)
-        )),
-    }
-}
-
-/// Runs `whi sign`: reads the body as it is and computes the provider's headers.
+/// Runs `whi sign`: computes the provider's headers over one body, byte for
+/// byte as read. A capture (raw HTTP, HAR entry, NDJSON line) gives its body
+/// only, never its headers.
 pub fn sign(
     provider: &'static dyn Provider,
     secret: &Secret,
     scheme: Option<&str>,
     input: &str,
     stdin: &mut dyn Read,
-) -> Result<Signed, String> {
-    let input = if input == "-" {
-        Input::Stdin
-    } else {
-        Input::File(input.into())
-    };
-    let source = input::read(&input, stdin).map_err(|e| format!("{}: {}", e.input, e.message))?;
-    let headers = provider.sign(&source.bytes, secret, scheme)?;
+) -> anyhow::Result<Signed> {
+    let body = reader::pick(input, stdin)?;
+    let headers = provider
+        .sign(&body.bytes, secret, scheme)
+        .map_err(anyhow::Error::msg)?;
     Ok(Signed {
         headers,
-        body: source.bytes,
+        body: body.bytes,
     })
 }

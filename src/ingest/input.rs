@@ -96,22 +96,6 @@ pub fn resolve_noting(inputs: &[String]) -> (Vec<Input>, Vec<Note>) {
     (resolved, notes)
 }
 
-/// Reads one input whole, once.
-pub fn read(input: &Input, stdin: &mut dyn Read) -> Result<Source, InputError> {
-    let (name, mut reader) = open(input, stdin)?;
-    match read_capped(&mut reader) {
-        Ok(bytes) => Ok(Source { name, bytes }),
-        Err(message) if *input == Input::Stdin => Err(InputError {
-            input: name,
-            message: format!("cannot read stdin: {message}"),
-        }),
-        Err(message) => Err(InputError {
-            input: name,
-            message,
-        }),
-    }
-}
-
 /// Opens one input for reading as a stream, named as the user sees it.
 pub fn open<'a>(
     input: &Input,
@@ -147,12 +131,17 @@ pub fn read_capped(reader: &mut dyn Read) -> Result<Vec<u8>, String> {
         .read_to_end(&mut bytes)
         .map_err(|err| describe_io(&err))?;
     if bytes.len() as u64 > MAX_INPUT {
-        return Err(format!(
-            "larger than {} MiB: whi reads each input whole, so it cannot be a webhook body",
-            MAX_INPUT >> 20
-        ));
+        return Err(too_large_message());
     }
     Ok(bytes)
+}
+
+/// Why an input over [`MAX_INPUT`] is refused.
+pub fn too_large_message() -> String {
+    format!(
+        "larger than {} GiB: whi reads each input whole, so it cannot be a webhook body",
+        MAX_INPUT >> 30
+    )
 }
 
 fn error(input: &str, message: &str) -> Input {
@@ -406,7 +395,7 @@ mod tests {
 
     #[test]
     fn reading_a_directory_as_a_file_is_an_error() {
-        let err = read(&Input::File(PathBuf::from(".")), &mut std::io::empty()).err();
+        let err = open(&Input::File(PathBuf::from(".")), &mut std::io::empty()).err();
         assert_eq!(
             err.map(|e| e.message).as_deref(),
             Some("is a directory where a file was expected")
@@ -474,13 +463,13 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn endless_inputs_stop_at_the_cap() {
-        let err = read(
+        let err = crate::ingest::reader::bodies(
             &Input::File(PathBuf::from("/dev/zero")),
             &mut std::io::empty(),
         )
         .err();
         assert!(
-            err.is_some_and(|e| e.message.starts_with("larger than 1024 MiB")),
+            err.is_some_and(|e| e.message.starts_with("larger than 1 GiB")),
             "read /dev/zero whole"
         );
     }

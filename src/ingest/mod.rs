@@ -6,3 +6,4 @@ pub mod capture;
 pub mod input;
 pub mod locate;
 pub mod payload;
+pub mod reader;

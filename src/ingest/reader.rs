@@ -1,0 +1,354 @@
+//! The one reader: every command (validate, inspect, diff, sign, and the
+//! live receiver) turns an input into webhook bodies here, with the same
+//! limits, the same sniffing and the same names.
+//!
+//! - A file is read in one `read` of the size `fstat` gives; one larger than
+//!   [`MAX_INPUT`] is refused before a byte is read, unless it is NDJSON,
+//!   which is streamed line by line.
+//! - A pipe, a device or stdin is read once, to its end, once: a read that
+//!   returned end-of-file is never repeated (a payload pasted at a terminal
+//!   ends with one Ctrl-D), and is capped like a file.
+//! - Bytes that did not come from an input (a request received on a socket)
+//!   go through [`from_bytes`], so they are split exactly as the same bytes
+//!   saved to a file would be.
+//! - [`pick`] finds one body by the name `whi` prints for it (`file`,
+//!   `file:LINE`, `file#entries/N`, `file#/N`), for commands that take one
+//!   payload.
+//!
+//! Nothing here prints or names a provider.
+
+use crate::ingest::capture::{self, Body, Broken, Shape};
+use crate::ingest::input::{self, Input, InputError, MAX_INPUT};
+use crate::ingest::payload::{self, Parsed, Payload};
+use std::io::{self, Read};
+use std::path::Path;
+
+/// The bodies of one input, in order (a stream for NDJSON).
+pub type Bodies<'r> = Box<dyn Iterator<Item = Result<Body, Broken>> + 'r>;
+
+/// How much of an input is read to tell what it holds.
+pub const SNIFF_BYTES: u64 = 64 * 1024;
+
+/// The bodies found in bytes that are already in memory, named `name`:
+/// sniffed and split as a file holding the same bytes would be.
+pub fn from_bytes(name: &str, bytes: Vec<u8>) -> Vec<Result<Body, Broken>> {
+    let shape = capture::sniff(name, &bytes);
+    capture::split(name, bytes, shape)
+}
+
+/// Whether an input is read as a stream on the calling thread: stdin, and
+/// files that say they are NDJSON by their name.
+pub fn streamed(input: &Input) -> bool {
+    match input {
+        Input::Stdin => true,
+        Input::File(path) => capture::sniff(&path.to_string_lossy(), b"") == Shape::Ndjson,
+        Input::Error(_) => false,
+    }
+}
+
+/// Reads a regular file whole. `Ok(None)` when it must be streamed instead
+/// (through [`bodies`]): not a regular file (a pipe, a device), or larger
+/// than [`SNIFF_BYTES`] and NDJSON by its content.
+pub fn read_file(input: &Input) -> Result<Option<(String, Vec<u8>)>, InputError> {
+    let Input::File(path) = input else {
+        return Ok(None);
+    };
+    let name = path.display().to_string();
+    // Before opening: opening a pipe (`<(command)`) here would take its data.
+    let size = match std::fs::metadata(path) {
+        Ok(meta) if meta.is_file() => meta.len(),
+        _ => return Ok(None),
+    };
+    let mut file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        // input::open words the error as every other input error.
+        Err(_) => {
+            input::open(input, &mut io::empty())?;
+            return Ok(None);
+        }
+    };
+    let failed = |e: io::Error| InputError {
+        input: name.clone(),
+        message: format!("cannot read: {e}"),
+    };
+    if size > SNIFF_BYTES {
+        let mut head = Vec::new();
+        (&mut file)
+            .take(SNIFF_BYTES)
+            .read_to_end(&mut head)
+            .map_err(failed)?;
+        if capture::sniff(&name, &head) == Shape::Ndjson {
+            return Ok(None);
+        }
+        if size > MAX_INPUT {
+            return Err(too_large(&name));
+        }
+        head.reserve_exact(
+            usize::try_from(size)
+                .unwrap_or(0)
+                .saturating_sub(head.len()),
+        );
+        // The file may have grown since fstat: the cap still holds.
+        let rest = input::read_capped(&mut file).map_err(|message| InputError {
+            input: name.clone(),
+            message,
+        })?;
+        if (head.len() + rest.len()) as u64 > MAX_INPUT {
+            return Err(too_large(&name));
+        }
+        head.extend_from_slice(&rest);
+        return Ok(Some((name, head)));
+    }
+    let size = usize::try_from(size).unwrap_or(0);
+    // One byte more than expected, so that a full read shows the file grew.
+    let mut bytes = vec![0; size + 1];
+    let mut filled = 0;
+    loop {
+        match file.read(&mut bytes[filled..]) {
+            Ok(0) => break,
+            Ok(n) => {
+                filled += n;
+                if filled == size {
+                    break;
+                }
+                if filled == bytes.len() {
+                    if bytes.len() as u64 > MAX_INPUT {
+                        return Err(too_large(&name));
+                    }
+                    bytes.resize(bytes.len() * 2, 0);
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(failed(e)),
+        }
+    }
+    bytes.truncate(filled);
+    Ok(Some((name, bytes)))
+}
+
+fn too_large(name: &str) -> InputError {
+    InputError {
+        input: name.to_string(),
+        message: input::too_large_message(),
+    }
+}
+
+/// The bodies of one input of any kind: a regular file is read whole (see
+/// [`read_file`]); stdin, pipes and NDJSON are read from `stdin` or opened,
+/// NDJSON streamed with a bounded buffer, anything else read whole, once.
+pub fn bodies<'r>(input: &Input, stdin: &'r mut dyn Read) -> Result<Bodies<'r>, InputError> {
+    if let Some((name, bytes)) = read_file(input)? {
+        return Ok(Box::new(from_bytes(&name, bytes).into_iter()));
+    }
+    let (name, reader) = input::open(input, stdin)?;
+    stream(name, reader)
+}
+
+/// The bodies of an open stream: its head tells its shape; NDJSON is
+/// streamed, anything else read whole, capped. End-of-file is final: once a
+/// read returned it, the stream is not read again.
+fn stream<'r>(name: String, mut reader: Box<dyn Read + 'r>) -> Result<Bodies<'r>, InputError> {
+    let failed = |e: io::Error, name: &str| InputError {
+        input: name.to_string(),
+        message: format!("cannot read: {e}"),
+    };
+    let mut head = Vec::new();
+    (&mut reader)
+        .take(SNIFF_BYTES)
+        .read_to_end(&mut head)
+        .map_err(|e| failed(e, &name))?;
+    // `take` stopped short of its limit only at end-of-file.
+    let ended = (head.len() as u64) < SNIFF_BYTES;
+    let shape = capture::sniff(&name, &head);
+    if shape == Shape::Ndjson {
+        let rest: Box<dyn Read + 'r> = if ended { Box::new(io::empty()) } else { reader };
+        let stream = io::BufReader::with_capacity(256 * 1024, io::Cursor::new(head).chain(rest));
+        return Ok(Box::new(capture::ndjson(&name, stream)));
+    }
+    if !ended {
+        let rest = input::read_capped(&mut reader).map_err(|message| InputError {
+            input: name.clone(),
+            message,
+        })?;
+        if (head.len() + rest.len()) as u64 > MAX_INPUT {
+            return Err(too_large(&name));
+        }
+        head.extend_from_slice(&rest);
+    }
+    Ok(Box::new(capture::split(&name, head, shape).into_iter()))
+}
+
+/// One body, named as `whi` names them in its output: `file` (which must
+/// hold one body), `file:LINE` (NDJSON), `file#entries/N` (HAR), or `-`.
+/// A `#/N` suffix (a batch element) is left to [`pick_payload`].
+pub fn pick(arg: &str, stdin: &mut dyn Read) -> anyhow::Result<Body> {
+    let path = base_path(arg);
+    let input = if path == "-" {
+        Input::Stdin
+    } else {
+        Input::File(path.into())
+    };
+    let bodies =
+        bodies(&input, stdin).map_err(|e| anyhow::anyhow!("{}: {}", e.input, e.message))?;
+    let usable = |body: Result<Body, Broken>| {
+        body.map_err(|b| anyhow::anyhow!("{}: {}", b.source, b.message))
+    };
+    let mut names = Vec::new();
+    let mut only = None;
+    for body in bodies {
+        let source = match &body {
+            Ok(body) => body.source.clone(),
+            Err(broken) => broken.source.clone(),
+        };
+        if arg != path && source == arg {
+            return usable(body);
+        }
+        if arg == path && only.is_none() {
+            only = Some(body);
+        }
+        names.push(source);
+    }
+    let listed = format!(
+        "{}{}",
+        names[..names.len().min(3)].join(", "),
+        if names.len() > 3 { ", …" } else { "" }
+    );
+    match only {
+        Some(body) if names.len() == 1 => usable(body),
+        _ if names.is_empty() => anyhow::bail!("{path}: holds no payload"),
+        Some(_) => anyhow::bail!(
+            "{path}: holds {} bodies; name one as whi prints it: {listed}",
+            names.len()
+        ),
+        None => anyhow::bail!(
+            "{arg}: no such body in {path} ({} bodies: {listed})",
+            names.len()
+        ),
+    }
+}
+
+/// One payload, named as `whi` names payloads: any name [`pick`] takes,
+/// with an optional `#/N` for element N of a JSON array of bodies.
+pub fn pick_payload(arg: &str, stdin: &mut dyn Read) -> anyhow::Result<Payload> {
+    let (base, element) = split_element(arg);
+    let body = pick(base, stdin)?;
+    let mut payloads = Vec::new();
+    for parsed in payload::parse_body(body) {
+        match parsed {
+            Parsed::Payload(p) => payloads.push(p),
+            Parsed::Syntax(e) => anyhow::bail!(
+                "{}: not valid JSON: {} at line {} column {}",
+                e.source,
+                e.message,
+                e.position.line,
+                e.position.column
+            ),
+        }
+    }
+    let count = payloads.len();
+    match element {
+        Some(n) => payloads
+            .into_iter()
+            .nth(n)
+            .ok_or_else(|| anyhow::anyhow!("{base}: has no element #/{n} ({count} payloads)")),
+        None if count == 1 => payloads
+            .pop()
+            .ok_or_else(|| anyhow::anyhow!("{base}: holds no payload")),
+        None => anyhow::bail!(
+            "{base}: holds {count} payloads (a JSON array); pick one with {base}#/0 … {base}#/{}",
+            count.saturating_sub(1)
+        ),
+    }
+}
+
+/// `x.json#/3` → (`x.json`, Some(3)), unless a file has that very name.
+fn split_element(arg: &str) -> (&str, Option<usize>) {
+    match arg.rsplit_once("#/") {
+        Some((base, n)) if !Path::new(arg).exists() => match n.parse() {
+            Ok(n) => (base, Some(n)),
+            Err(_) => (arg, None),
+        },
+        _ => (arg, None),
+    }
+}
+
+/// The file a body name lives in: `log.ndjson:2` → `log.ndjson`,
+/// `x.har#entries/0` → `x.har`; a name that is itself a file stays whole.
+fn base_path(name: &str) -> &str {
+    if name == "-" || Path::new(name).exists() {
+        return name;
+    }
+    if let Some((path, _)) = name.split_once("#entries/") {
+        return path;
+    }
+    if let Some((path, line)) = name.rsplit_once(':')
+        && !line.is_empty()
+        && line.bytes().all(|b| b.is_ascii_digit())
+    {
+        return path;
+    }
+    name
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_whi_prints_map_to_their_files() {
+        assert_eq!(base_path("log.ndjson:12"), "log.ndjson");
+        assert_eq!(base_path("x.har#entries/0"), "x.har");
+        assert_eq!(base_path("-"), "-");
+        assert_eq!(base_path("plain.json"), "plain.json");
+        assert_eq!(split_element("b.json#/2"), ("b.json", Some(2)));
+        assert_eq!(split_element("b.json#/x"), ("b.json#/x", None));
+    }
+
+    #[test]
+    fn stdin_is_read_once_to_its_end() {
+        // A reader that fails if asked again after it said end-of-file.
+        struct Once(Option<Vec<u8>>);
+        impl Read for Once {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                match self.0.take() {
+                    Some(bytes) => {
+                        buf[..bytes.len()].copy_from_slice(&bytes);
+                        Ok(bytes.len())
+                    }
+                    None => Err(io::Error::other("read again after end-of-file")),
+                }
+            }
+        }
+        // The first read hands the bytes; the second says end-of-file (0)...
+        struct Eof(Once, bool);
+        impl Read for Eof {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                if self.0.0.is_some() {
+                    return self.0.read(buf);
+                }
+                if self.1 {
+                    return Err(io::Error::other("read again after end-of-file"));
+                }
+                self.1 = true;
+                Ok(0)
+            }
+        }
+        for text in [&b"{\"a\": 1}"[..], b"{\"a\":1}\n{\"a\":2}\n"] {
+            let mut stdin = Eof(Once(Some(text.to_vec())), false);
+            let bodies: Vec<_> = bodies(&Input::Stdin, &mut stdin)
+                .map(Iterator::collect)
+                .unwrap_or_default();
+            assert!(!bodies.is_empty());
+            assert!(bodies.iter().all(Result::is_ok), "{bodies:?}");
+        }
+    }
+
+    #[test]
+    fn bytes_from_a_socket_split_like_a_file() {
+        let request =
+            b"POST /hook HTTP/1.1\r\nContent-Type: application/json\r\n\r\n{\"a\":1}".to_vec();
+        let bodies = from_bytes("delivery", request);
+        let body = bodies[0].as_ref().ok();
+        assert_eq!(body.map(|b| b.bytes.as_slice()), Some(&b"{\"a\":1}"[..]));
+    }
+}
