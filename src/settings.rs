@@ -1,8 +1,12 @@
 //! Settings: the command line resolved once into the decisions a run needs
-//! (colour, format, inputs, detection overrides), checked up front so that
-//! bad flags fail before any input is read.
+//! (colour, format, inputs, detection overrides, secrets), for every
+//! command, checked up front so that bad flags fail before any input is
+//! read. `commands` sees these, never clap's types (but for the catalog
+//! commands, which are clap's own: completions and man pages).
 
-use crate::cli::{ColorChoice, Format, InspectArgs, ValidateArgs};
+use crate::cli::{
+    Cli, ColorChoice, Command, DiffArgs, DiffFormat, Format, InspectArgs, SignArgs, ValidateArgs,
+};
 use crate::model::signature::Secret;
 use crate::providers::{self, Provider};
 use anyhow::{Context, Result, bail};
@@ -21,8 +25,55 @@ pub struct Terminal {
     pub term: Option<String>,
 }
 
-/// The resolved settings of `whi validate`.
-pub struct Settings {
+/// One run of `whi`, resolved.
+pub enum Settings {
+    /// `whi validate` and `whi inspect`.
+    Check(CheckSettings),
+    /// `whi diff`.
+    Diff(DiffSettings),
+    /// `whi sign`.
+    Sign(SignSettings),
+    /// `whi schemas`, `samples`, `explain`, `completions`, `man`.
+    Catalog {
+        /// The subcommand, as parsed.
+        command: Command,
+        /// Whether to colour human output.
+        color: bool,
+    },
+}
+
+/// The resolved settings of `whi diff`.
+pub struct DiffSettings {
+    /// The earlier payload, as named on the command line.
+    pub old: String,
+    /// The later payload.
+    pub new: String,
+    /// Forced provider.
+    pub provider: Option<&'static dyn Provider>,
+    /// Include delivery metadata.
+    pub all: bool,
+    /// Human or JSON.
+    pub format: DiffFormat,
+    /// Whether to colour human output.
+    pub color: bool,
+}
+
+/// The resolved settings of `whi sign`.
+pub struct SignSettings {
+    /// The body (or capture) to sign.
+    pub input: String,
+    /// Whose headers to produce.
+    pub provider: &'static dyn Provider,
+    /// The secret.
+    pub secret: Secret,
+    /// Salla's strategy (`signature` or `token`).
+    pub strategy: Option<String>,
+    /// `--request`: print a whole request for this `(host, path)`.
+    pub request: Option<(String, String)>,
+}
+
+/// The resolved settings of `whi validate` and `whi inspect`.
+pub struct CheckSettings {
     /// Whether to colour human output.
     pub color: bool,
     /// The output format.
@@ -64,13 +115,102 @@ pub fn use_color(choice: ColorChoice, format: Format, term: &Terminal) -> bool {
     }
 }
 
+impl Terminal {
+    /// What this process's environment says.
+    pub fn detect() -> Terminal {
+        use std::io::IsTerminal;
+        Terminal {
+            stdout_is_tty: std::io::stdout().is_terminal(),
+            stdin_is_tty: std::io::stdin().is_terminal(),
+            no_color: std::env::var("NO_COLOR").ok(),
+            term: std::env::var("TERM").ok(),
+        }
+    }
+}
+
 impl Settings {
+    /// Resolves the whole command line.
+    pub fn resolve(cli: Cli, term: &Terminal) -> Result<Settings> {
+        let color = cli.color;
+        Ok(match cli.command {
+            Command::Validate(args) => {
+                Settings::Check(CheckSettings::for_validate(args, color, term)?)
+            }
+            Command::Inspect(args) => {
+                Settings::Check(CheckSettings::for_inspect(args, color, term)?)
+            }
+            Command::Diff(args) => Settings::Diff(DiffSettings::resolve(args, color, term)?),
+            Command::Sign(args) => Settings::Sign(SignSettings::resolve(args)?),
+            command => Settings::Catalog {
+                command,
+                color: use_color(color, Format::Human, term),
+            },
+        })
+    }
+}
+
+impl DiffSettings {
+    fn resolve(args: DiffArgs, color: ColorChoice, term: &Terminal) -> Result<DiffSettings> {
+        let format = match args.format {
+            DiffFormat::Human => Format::Human,
+            DiffFormat::Json => Format::Json,
+        };
+        Ok(DiffSettings {
+            provider: provider(args.provider.as_deref())?,
+            old: args.old,
+            new: args.new,
+            all: args.all,
+            format: args.format,
+            color: use_color(color, format, term),
+        })
+    }
+}
+
+impl SignSettings {
+    fn resolve(args: SignArgs) -> Result<SignSettings> {
+        let provider = provider(Some(&args.provider))?
+            .ok_or_else(|| anyhow::anyhow!("--provider is required"))?;
+        let secret =
+            secret(args.secret_env.as_deref(), args.secret_file.as_deref())?.ok_or_else(|| {
+                anyhow::anyhow!("give the secret with --secret-env VAR or --secret-file PATH")
+            })?;
+        let request = if args.request {
+            let (host, path) = split_url(&args.url)?;
+            Some((host.to_string(), path.to_string()))
+        } else {
+            None
+        };
+        Ok(SignSettings {
+            input: args.input,
+            provider,
+            secret,
+            strategy: args.strategy,
+            request,
+        })
+    }
+}
+
+/// `http://host:port/path` → (`host:port`, `/path`).
+fn split_url(url: &str) -> Result<(&str, &str)> {
+    let rest = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))
+        .ok_or_else(|| {
+            anyhow::anyhow!("--url {url}: expected http://host/path or https://host/path")
+        })?;
+    Ok(match rest.find('/') {
+        Some(slash) => (&rest[..slash], &rest[slash..]),
+        None => (rest, "/"),
+    })
+}
+
+impl CheckSettings {
     /// Resolves `whi validate`'s arguments.
     pub fn for_validate(
         args: ValidateArgs,
         color: ColorChoice,
         term: &Terminal,
-    ) -> Result<Settings> {
+    ) -> Result<CheckSettings> {
         let provider = provider(args.provider.as_deref())?;
         if let (Some(p), Some(event)) = (provider, &args.event)
             && !p.events().contains(&event.as_str())
@@ -90,7 +230,7 @@ impl Settings {
             }
             inputs.push("-".into());
         }
-        Ok(Settings {
+        Ok(CheckSettings {
             color: use_color(color, args.format, term),
             format: args.format,
             inputs,
@@ -106,8 +246,12 @@ impl Settings {
     }
 
     /// Resolves `whi inspect`'s arguments.
-    pub fn for_inspect(args: InspectArgs, color: ColorChoice, term: &Terminal) -> Result<Settings> {
-        let mut settings = Settings::for_validate(args.check, color, term)?;
+    pub fn for_inspect(
+        args: InspectArgs,
+        color: ColorChoice,
+        term: &Terminal,
+    ) -> Result<CheckSettings> {
+        let mut settings = CheckSettings::for_validate(args.check, color, term)?;
         if args.timeline && !matches!(settings.format, Format::Human | Format::Json) {
             bail!("--timeline prints per-order histories: use --format human or --format json");
         }

@@ -7,6 +7,7 @@
 //! writer it is given. A name that matches nothing is an error (exit 2)
 //! that names the near matches.
 
+use super::Outcome;
 use crate::bundle::catalog;
 use crate::bundle::explain;
 use crate::cli::{Cli, Command, ListFormat, SamplesArgs, SchemasAction, SchemasArgs};
@@ -17,7 +18,8 @@ use std::io::Write;
 
 /// Runs `schemas`, `samples`, `explain`, `completions` or `man`; the exit
 /// code is 0 (a failure is an error: exit 2).
-pub fn run(command: Command, palette: &Palette, out: &mut dyn Write) -> Result<u8> {
+pub(super) fn run(command: Command, color: bool, out: &mut dyn Write) -> Result<Outcome> {
+    let palette = &Palette::new(color);
     match command {
         Command::Schemas(args) => schemas(args, palette, out)?,
         Command::Samples(args) => samples(args, out)?,
@@ -40,7 +42,8 @@ pub fn run(command: Command, palette: &Palette, out: &mut dyn Write) -> Result<u
             bail!("internal: this command is not run by commands::run")
         }
     }
-    Ok(0)
+    out.flush()?;
+    Ok(Outcome::Clean)
 }
 
 fn schemas(args: SchemasArgs, palette: &Palette, out: &mut dyn Write) -> Result<()> {
