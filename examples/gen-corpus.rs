@@ -85,7 +85,7 @@ fn outcome(value: &Value) -> Outcome {
     };
     let record = record::check(parsed, Overrides::default());
     Outcome {
-        provider: record.provider,
+        provider: record.provider.map(|p| p.name()),
         event: record.event,
         status: record.status,
         problems: record

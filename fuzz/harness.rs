@@ -51,9 +51,10 @@ pub fn summarize(data: &[u8]) {
     for parsed in payload::parse(source(data)) {
         if let Parsed::Payload(payload) = parsed
             && let Some(detection) = detect::detect(&payload.value, Overrides::default())
-            && let Some(provider) = whi::providers::find(detection.provider)
         {
-            let _ = provider.summarize(&detection.event, &payload.value);
+            let _ = detection
+                .provider
+                .summarize(&detection.event, &payload.value);
         }
     }
 }

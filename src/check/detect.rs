@@ -5,7 +5,7 @@
 
 use crate::bundle::schema;
 use crate::model::signature::{Headers, Secret};
-use crate::providers::{self, Provider};
+use crate::providers::{self, Handle, Provider};
 use serde_json::Value;
 
 /// What the user forced or supplied on the command line.
@@ -22,8 +22,10 @@ pub struct Overrides<'a> {
 /// The provider and event of one body.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Detection {
-    /// The provider's name (`salla`).
-    pub provider: &'static str,
+    /// The provider.
+    pub provider: Handle,
+    /// Whether `--provider` or `--event` decided rather than the body.
+    pub forced: bool,
     /// The event (`order.created`).
     pub event: String,
     /// The bundled schema for the event (`salla/order.created`), if any.
@@ -85,15 +87,20 @@ pub fn detect_request(
         }
     }
     let (provider, mut event, mut detected_by, note) = match (found, overrides.provider) {
-        (Some((provider, clue)), _) => (provider, clue.event, clue.detected_by, clue.note),
+        (Some((provider, clue)), forced) => {
+            // the body agreed with --provider: both are evidence
+            let by = match forced {
+                Some(_) => format!("--provider; {}", clue.detected_by),
+                None => clue.detected_by,
+            };
+            (provider, clue.event, by, clue.note)
+        }
+        // the body is not the forced provider's, but --event says what it is
         (None, Some(provider)) if overrides.event.is_some() => {
             (provider, String::new(), "--provider".to_string(), None)
         }
         (None, _) => return None,
     };
-    if overrides.provider.is_some() && detected_by != "--provider" {
-        detected_by = format!("--provider; {detected_by}");
-    }
     if let Some(forced) = overrides.event {
         event = forced.to_string();
         detected_by = format!("--event; {detected_by}");
@@ -104,7 +111,8 @@ pub fn detect_request(
         .then(|| format!("{}/{event}", provider.name()))
         .filter(|s| schema::file(&format!("{s}.schema.json")).is_some());
     Some(Detection {
-        provider: provider.name(),
+        provider: Handle(provider),
+        forced: overrides.provider.is_some() || overrides.event.is_some(),
         event,
         schema,
         detected_by,
@@ -131,7 +139,7 @@ mod tests {
         let body = json!({"eventName": "shippingrates.fetch", "mode": "Live", "content": {}});
         let d = detect(&body, Overrides::default());
         assert_eq!(
-            d.as_ref().map(|d| (d.provider, d.event.as_str())),
+            d.as_ref().map(|d| (d.provider.name(), d.event.as_str())),
             Some(("snipcart", "shippingrates.fetch"))
         );
         assert_eq!(d.and_then(|d| d.schema), None);
@@ -148,9 +156,10 @@ mod tests {
         }));
         let snipcart = vec![("X-Snipcart-RequestToken".to_string(), "t".to_string())];
         let d = detect_request(&body, Headers(&snipcart), Overrides::default());
-        assert!(d.is_some_and(
-            |d| d.provider == "salla" && d.note.is_some_and(|n| n.contains("Snipcart's"))
-        ));
+        assert!(
+            d.is_some_and(|d| d.provider.name() == "salla"
+                && d.note.is_some_and(|n| n.contains("Snipcart's")))
+        );
     }
 
     #[test]

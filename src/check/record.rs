@@ -10,7 +10,7 @@ use crate::check::validate::{self, Problem, Verdict};
 use crate::ingest::payload::{Parsed, Payload, SyntaxError};
 use crate::model::signature::{self, Headers, Signature};
 use crate::model::summary::OrderSummary;
-use crate::providers;
+use crate::providers::Handle;
 use serde::Serialize;
 
 /// What became of one payload.
@@ -45,7 +45,7 @@ pub struct Record {
     /// `path`, `path#/N` for a batch element, `-` for stdin.
     pub source: String,
     /// Detected provider, null when unknown.
-    pub provider: Option<&'static str>,
+    pub provider: Option<Handle>,
     /// Detected event, null when unknown.
     pub event: Option<String>,
     /// The bundled schema used (`salla/order.created`), null when none.
@@ -115,7 +115,6 @@ pub fn inspect(parsed: &Parsed, overrides: Overrides<'_>) -> Record {
     let mut summary = None;
     if let (Parsed::Payload(payload), Some(provider), Some(event)) =
         (parsed, record.provider, &record.event)
-        && let Some(provider) = providers::find(provider)
     {
         summary = Some(provider.summarize(event, &payload.value));
         record.delivery_id = provider.delivery_id(&payload.value);
@@ -192,9 +191,11 @@ fn check_payload(payload: &Payload, overrides: Overrides<'_>) -> Record {
             .warnings
             .push(Problem::at("", "capture", note.clone(), None));
     }
-    if let Some(provider) = providers::find(detection.provider) {
+    {
         let signature =
-            provider.check_signature(headers, payload.text.as_bytes(), overrides.secret);
+            detection
+                .provider
+                .check_signature(headers, payload.text.as_bytes(), overrides.secret);
         if let Some(sig) = signature
             .as_ref()
             .filter(|s| s.status == signature::Status::Invalid)
@@ -223,7 +224,7 @@ fn unrecognised(payload: &Payload, overrides: Overrides<'_>) -> Record {
     };
     Record {
         source: payload.source.clone(),
-        provider: overrides.provider.map(|p| p.name()),
+        provider: overrides.provider.map(Handle),
         event: None,
         schema: None,
         valid: Some(false),

@@ -10,7 +10,7 @@
 use crate::check::detect::{self, Overrides};
 use crate::ingest::payload::Payload;
 use crate::model::summary::OrderSummary;
-use crate::providers;
+use crate::providers::Handle;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -59,7 +59,7 @@ pub struct DiffReport {
     /// The new payload's source.
     pub new: String,
     /// The provider of both.
-    pub provider: &'static str,
+    pub provider: Handle,
     /// The old payload's event.
     pub old_event: String,
     /// The new payload's event.
@@ -104,8 +104,7 @@ pub fn compare(
             old.source, a.provider, new.source, b.provider
         ));
     }
-    let provider =
-        providers::find(a.provider).ok_or_else(|| format!("unknown provider {}", a.provider))?;
+    let provider = a.provider;
     let before = provider.summarize(&a.event, &old.value);
     let after = provider.summarize(&b.event, &new.value);
     let mut warnings = Vec::new();

@@ -9,6 +9,7 @@
 
 use crate::model::summary::{Category, OrderSummary};
 use crate::model::timestamp;
+use crate::providers::Handle;
 use serde::Serialize;
 
 /// One payload's contribution to a timeline.
@@ -17,7 +18,7 @@ pub struct Delivery {
     /// Where it came from.
     pub source: String,
     /// The provider.
-    pub provider: &'static str,
+    pub provider: Handle,
     /// The event.
     pub event: String,
     /// Its summary.
@@ -63,7 +64,7 @@ pub struct Timeline {
     #[serde(rename = "type")]
     pub kind: &'static str,
     /// The provider.
-    pub provider: &'static str,
+    pub provider: Handle,
     /// The order id.
     pub order_id: Option<String>,
     /// The merchant-facing order number, from the latest payload that has one.
@@ -80,7 +81,7 @@ fn sort_key(occurred_at: Option<&str>) -> (Option<jiff::Timestamp>, String) {
 }
 
 /// An order: its provider and id.
-type OrderKey = (&'static str, Option<String>);
+type OrderKey = (Handle, Option<String>);
 
 /// Builds the timelines of `deliveries`, given in arrival (input) order.
 /// Orders come out in the order their first payload arrived.
@@ -100,7 +101,7 @@ pub fn build(deliveries: Vec<Delivery>) -> Vec<Timeline> {
 }
 
 fn timeline(
-    provider: &'static str,
+    provider: Handle,
     order_id: Option<String>,
     mut list: Vec<(usize, Delivery)>,
 ) -> Timeline {
@@ -210,7 +211,7 @@ mod tests {
     ) -> Delivery {
         Delivery {
             source: source.into(),
-            provider: "logitrail",
+            provider: Handle(&crate::providers::logitrail::Logitrail),
             event: "order.info.change".into(),
             summary: OrderSummary {
                 order_id: Some(order.into()),

@@ -105,6 +105,63 @@ pub fn find(name: &str) -> Option<&'static dyn Provider> {
         .find(|p| p.name().eq_ignore_ascii_case(name))
 }
 
+/// A provider, as data carries it: compared and serialised by its name,
+/// used as the provider itself. What code branches on is this handle, never
+/// the name compared as a string.
+#[derive(Clone, Copy)]
+pub struct Handle(pub &'static dyn Provider);
+
+impl std::ops::Deref for Handle {
+    type Target = dyn Provider;
+    fn deref(&self) -> &Self::Target {
+        self.0
+    }
+}
+
+impl PartialEq for Handle {
+    fn eq(&self, other: &Handle) -> bool {
+        self.0.name() == other.0.name()
+    }
+}
+
+impl Eq for Handle {}
+
+impl PartialOrd for Handle {
+    fn partial_cmp(&self, other: &Handle) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Handle {
+    fn cmp(&self, other: &Handle) -> std::cmp::Ordering {
+        self.0.name().cmp(other.0.name())
+    }
+}
+
+impl std::hash::Hash for Handle {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.name().hash(state);
+    }
+}
+
+impl std::fmt::Debug for Handle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0.name())
+    }
+}
+
+impl std::fmt::Display for Handle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0.name())
+    }
+}
+
+impl serde::Serialize for Handle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.0.name())
+    }
+}
+
 /// The object's keys that are present, joined for a `detected_by` text.
 pub(crate) fn keys_present(object: &Map<String, Value>, keys: &[&str]) -> String {
     keys.iter()

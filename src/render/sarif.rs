@@ -18,6 +18,7 @@ use super::{Palette, Render, write_input_error, write_note};
 use crate::check::record::{Record, Tally};
 use crate::check::validate::Problem;
 use crate::ingest::input::{InputError, Note};
+use crate::providers::Handle;
 use serde::Serialize;
 use std::collections::BTreeSet;
 use std::io::{self, Write};
@@ -346,7 +347,7 @@ struct Properties {
     /// The full source, `path#/N` for a batch element.
     source: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    provider: Option<&'static str>,
+    provider: Option<Handle>,
     #[serde(skip_serializing_if = "Option::is_none")]
     event: Option<String>,
     pointer: String,
