@@ -174,13 +174,13 @@ fn every_invalid_fixture_fails_for_the_reason_its_name_says_where_expected_says(
         assert!(!failing.is_empty(), "{name} should fail");
         let problems: Vec<_> = failing.iter().flat_map(|r| &r.errors).collect();
         assert!(
-            problems.iter().any(|p| p.keyword == reason),
+            problems.iter().any(|p| p.kind.keyword() == reason),
             "{name} should fail with {reason}: {problems:#?}"
         );
         if let Some(expected) = expectations.get(&name) {
-            let hit = problems
-                .iter()
-                .find(|p| p.keyword == expected["keyword"] && p.pointer == expected["pointer"]);
+            let hit = problems.iter().find(|p| {
+                expected["keyword"] == p.kind.keyword() && p.pointer == expected["pointer"]
+            });
             let hit = hit.unwrap_or_else(|| panic!("{name}: no {expected} among {problems:#?}"));
             assert_eq!(
                 (hit.line, hit.column),

@@ -18,7 +18,7 @@ mod walk;
 
 use crate::bundle::catalog::{self, Entry, Unknown};
 use crate::bundle::schema;
-use crate::model::problem::Problem;
+use crate::model::problem::{Problem, ProblemKind};
 use serde::Serialize;
 use serde_json::Value;
 use std::fmt;
@@ -213,26 +213,18 @@ pub fn hint(schema: &str, errors: &[Problem]) -> Option<String> {
     let entry = catalog::find(schema).ok()?;
     errors
         .iter()
-        .filter(|p| !NOT_SCHEMA.contains(&p.keyword.as_str()))
+        .filter(|p| p.kind.is_about_fields())
         .flat_map(|p| {
-            let missing = (p.keyword == "required")
-                .then(|| quoted(&p.message))
-                .flatten()
-                .map(|name| format!("{}/{}", p.pointer, escape(&name)));
+            let missing = match &p.kind {
+                ProblemKind::Required { property } => {
+                    Some(format!("{}/{}", p.pointer, escape(property)))
+                }
+                _ => None,
+            };
             missing.into_iter().chain([p.pointer.clone()])
         })
         .find(|pointer| locate(&entry, pointer).is_ok())
         .map(|pointer| format!("{}{pointer}", entry.name))
-}
-
-/// Error keywords that are not about the payload's fields.
-const NOT_SCHEMA: &[&str] = &["syntax", "unrecognised", "signature", "schema", "capture"];
-
-/// The first `"..."` in a message (`"id" is a required property`).
-fn quoted(message: &str) -> Option<String> {
-    let rest = message.strip_prefix('"')?;
-    let end = rest.find('"')?;
-    Some(rest[..end].to_string())
 }
 
 /// The schema locations that apply at `pointer` in an event's schema, or
@@ -456,7 +448,13 @@ mod tests {
     fn hints_point_at_a_described_field() {
         let problem = |pointer: &str, keyword: &str, message: &str| Problem {
             pointer: pointer.into(),
-            keyword: keyword.into(),
+            kind: match keyword {
+                "required" => ProblemKind::Required {
+                    property: message.split('"').nth(1).unwrap_or_default().into(),
+                },
+                "syntax" => ProblemKind::Syntax,
+                other => ProblemKind::Schema(other.into()),
+            },
             message: message.into(),
             line: None,
             column: None,

@@ -6,7 +6,7 @@
 
 use crate::check::detect::{self, Overrides};
 use crate::check::duplicates;
-use crate::check::validate::{self, Problem, Verdict};
+use crate::check::validate::{self, Problem, ProblemKind, Verdict};
 use crate::ingest::payload::{Parsed, Payload, SyntaxError};
 use crate::model::signature::{self, Headers, Signature};
 use crate::model::summary::OrderSummary;
@@ -84,14 +84,14 @@ pub fn check(parsed: &Parsed, overrides: Overrides<'_>) -> Record {
 }
 
 fn unparseable(err: &SyntaxError) -> Record {
-    let (message, position) = match err.keyword {
-        "syntax" => (
+    let (message, position) = match err.kind {
+        ProblemKind::Syntax => (
             format!("not valid JSON: {}", err.message),
             Some(err.position),
         ),
         _ => (err.message.clone(), None),
     };
-    let problem = Problem::at("", err.keyword, message, position);
+    let problem = Problem::at("", err.kind.clone(), message, position);
     Record {
         source: err.source.clone(),
         provider: None,
@@ -148,7 +148,7 @@ fn check_payload(payload: &Payload, overrides: Overrides<'_>) -> Record {
             let verdict = validate::validate(payload, &path).unwrap_or_else(|broken| Verdict {
                 errors: vec![Problem::at(
                     "",
-                    "schema",
+                    ProblemKind::BrokenSchema,
                     format!("bundled schema is broken: {broken}"),
                     None,
                 )],
@@ -179,7 +179,7 @@ fn check_payload(payload: &Payload, overrides: Overrides<'_>) -> Record {
     for duplicate in duplicates::find(payload) {
         let problem = Problem::at(
             &duplicate.pointer,
-            "duplicate-key",
+            ProblemKind::DuplicateKey,
             duplicate.message,
             Some(duplicate.position),
         );
@@ -189,7 +189,7 @@ fn check_payload(payload: &Payload, overrides: Overrides<'_>) -> Record {
     if let Some(note) = &payload.capture_note {
         record
             .warnings
-            .push(Problem::at("", "capture", note.clone(), None));
+            .push(Problem::at("", ProblemKind::Capture, note.clone(), None));
     }
     {
         let signature =
@@ -202,7 +202,7 @@ fn check_payload(payload: &Payload, overrides: Overrides<'_>) -> Record {
         {
             record.errors.push(Problem::at(
                 "",
-                "signature",
+                ProblemKind::Signature,
                 format!("signature invalid: {}", sig.reason),
                 None,
             ));
@@ -233,7 +233,7 @@ fn unrecognised(payload: &Payload, overrides: Overrides<'_>) -> Record {
         note: None,
         errors: vec![Problem::at(
             "",
-            "unrecognised",
+            ProblemKind::Unrecognised,
             message,
             payload.position(""),
         )],

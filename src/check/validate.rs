@@ -8,8 +8,9 @@
 
 use crate::bundle::schema;
 use crate::ingest::payload::Payload;
-pub use crate::model::problem::Problem;
+pub use crate::model::problem::{Problem, ProblemKind};
 use jsonschema::Validator;
+use jsonschema::error::ValidationErrorKind;
 use serde::Serialize;
 
 /// Errors and warnings of one payload.
@@ -35,11 +36,19 @@ fn check(payload: &Payload, validator: &Validator) -> Verdict {
         return verdict;
     }
     for error in validator.iter_errors(&payload.value) {
-        let keyword = error.kind().keyword().to_string();
+        let kind = match error.kind() {
+            ValidationErrorKind::Required { property } => ProblemKind::Required {
+                property: property
+                    .as_str()
+                    .map_or_else(|| property.to_string(), str::to_string),
+            },
+            other => ProblemKind::Schema(other.keyword().to_string()),
+        };
+        let warning = schema::WARNING_KEYWORDS.contains(&kind.keyword());
         let pointer = error.instance_path().to_string();
         let message = shorten(error.to_string(), MAX_MESSAGE);
-        let problem = Problem::at(&pointer, &keyword, message, payload.position(&pointer));
-        if schema::WARNING_KEYWORDS.contains(&keyword.as_str()) {
+        let problem = Problem::at(&pointer, kind, message, payload.position(&pointer));
+        if warning {
             verdict.warnings.push(problem);
         } else {
             verdict.errors.push(problem);
@@ -104,7 +113,7 @@ mod tests {
             .iter()
             .find(|e| e.pointer == "/content/orderToken");
         assert_eq!(
-            token.map(|e| (e.keyword.as_str(), e.line, e.column)),
+            token.map(|e| (e.kind.keyword(), e.line, e.column)),
             Some(("type", Some(5), Some(29)))
         );
     }

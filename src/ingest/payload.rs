@@ -11,6 +11,7 @@
 use crate::ingest::capture::{self, Body, Broken};
 use crate::ingest::input::Source;
 use crate::ingest::locate::{self, Index, Position};
+use crate::model::problem::ProblemKind;
 use serde_json::Value;
 use std::sync::Arc;
 
@@ -76,7 +77,7 @@ pub struct SyntaxError {
     /// The source's name.
     pub source: String,
     /// `syntax` for malformed JSON, `capture` for a request without a usable body.
-    pub keyword: &'static str,
+    pub kind: ProblemKind,
     /// What the parser found, without its position.
     pub message: String,
     /// Where parsing stopped (1-based, in characters).
@@ -105,7 +106,7 @@ pub fn parse(source: Source) -> Vec<Parsed> {
 pub fn broken(broken: Broken) -> Parsed {
     Parsed::Syntax(SyntaxError {
         source: broken.source,
-        keyword: "capture",
+        kind: ProblemKind::Capture,
         message: broken.message,
         position: Position { line: 1, column: 1 },
     })
@@ -127,7 +128,7 @@ pub fn parse_body(body: Body) -> Vec<Parsed> {
         Err((message, position)) => {
             return vec![Parsed::Syntax(SyntaxError {
                 source: name,
-                keyword: "syntax",
+                kind: ProblemKind::Syntax,
                 message,
                 position: shift(position, origin),
             })];
@@ -264,7 +265,7 @@ fn syntax_error(source: String, bytes: &[u8], err: &serde_json::Error) -> Syntax
     }
     SyntaxError {
         source,
-        keyword: "syntax",
+        kind: ProblemKind::Syntax,
         message,
         position: locate::char_position(bytes, err.line(), err.column()),
     }

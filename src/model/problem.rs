@@ -13,14 +13,79 @@ pub struct Position {
     pub column: usize,
 }
 
+/// What kind of problem: a JSON Schema keyword that failed, or one of the
+/// tool's own categories. Serialised as its keyword (the `keyword` field of
+/// JSON output, the rule id of SARIF, the `[...]` of human output).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ProblemKind {
+    /// A schema keyword other than `required` failed (`type`, `enum`,
+    /// `pattern`, or a warning keyword such as `deprecated`).
+    Schema(String),
+    /// A required property is missing from the object at the pointer.
+    Required {
+        /// The missing property's name.
+        property: String,
+    },
+    /// The input is not JSON.
+    Syntax,
+    /// A capture holds no usable body, or something about the capture.
+    Capture,
+    /// JSON, but no provider's webhook.
+    Unrecognised,
+    /// The captured request's signature is wrong.
+    Signature,
+    /// A bundled schema could not be compiled (a bug in whi).
+    BrokenSchema,
+    /// An object repeats a key.
+    DuplicateKey,
+}
+
+impl ProblemKind {
+    /// The keyword users see.
+    pub fn keyword(&self) -> &str {
+        match self {
+            ProblemKind::Schema(keyword) => keyword,
+            ProblemKind::Required { .. } => "required",
+            ProblemKind::Syntax => "syntax",
+            ProblemKind::Capture => "capture",
+            ProblemKind::Unrecognised => "unrecognised",
+            ProblemKind::Signature => "signature",
+            ProblemKind::BrokenSchema => "schema",
+            ProblemKind::DuplicateKey => "duplicate-key",
+        }
+    }
+
+    /// Whether the problem is about the payload's fields as the schema
+    /// describes them (so `whi explain` can say more about it).
+    pub fn is_about_fields(&self) -> bool {
+        matches!(
+            self,
+            ProblemKind::Schema(_) | ProblemKind::Required { .. } | ProblemKind::DuplicateKey
+        )
+    }
+}
+
+impl std::fmt::Display for ProblemKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.keyword())
+    }
+}
+
+impl Serialize for ProblemKind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.keyword())
+    }
+}
+
 /// One problem found in a payload.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Problem {
     /// JSON pointer of the offending value inside the payload (`/data/id`).
     pub pointer: String,
-    /// The JSON Schema keyword that failed (`type`, `required`, ...), or
-    /// `syntax` / `unrecognised` for inputs that could not be checked.
-    pub keyword: String,
+    /// What kind of problem (JSON: `keyword`, the failed schema keyword
+    /// or `syntax` / `unrecognised` / … for inputs that could not be checked).
+    #[serde(rename = "keyword")]
+    pub kind: ProblemKind,
     /// What is wrong, in plain words.
     pub message: String,
     /// Line of the offending value in the input, when it can be located.
@@ -31,10 +96,15 @@ pub struct Problem {
 
 impl Problem {
     /// A problem at a known position.
-    pub fn at(pointer: &str, keyword: &str, message: String, position: Option<Position>) -> Self {
+    pub fn at(
+        pointer: &str,
+        kind: ProblemKind,
+        message: String,
+        position: Option<Position>,
+    ) -> Self {
         Problem {
             pointer: pointer.to_string(),
-            keyword: keyword.to_string(),
+            kind,
             message,
             line: position.map(|p| p.line),
             column: position.map(|p| p.column),

@@ -91,7 +91,7 @@ pub(crate) fn problem_text(problem: &Problem) -> String {
 /// `line:col <pointer>: <message> [keyword]`, without the position when
 /// it is unknown.
 pub(crate) fn problem_line(problem: &Problem) -> String {
-    let text = format!("{} [{}]", problem_text(problem), problem.keyword);
+    let text = format!("{} [{}]", problem_text(problem), problem.kind);
     match (problem.line, problem.column) {
         (Some(line), Some(column)) => format!("{line}:{column} {text}"),
         (Some(line), None) => format!("{line} {text}"),
@@ -114,6 +114,7 @@ pub(crate) fn source_file(source: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::problem::ProblemKind;
 
     #[test]
     fn batch_elements_and_stdin_name_their_file() {
@@ -130,7 +131,7 @@ mod tests {
     fn problems_read_as_one_line() {
         let at = Problem {
             pointer: "/to".into(),
-            keyword: "enum".into(),
+            kind: ProblemKind::Schema("enum".into()),
             message: "bad".into(),
             line: Some(3),
             column: Some(9),
@@ -149,7 +150,7 @@ mod tests {
     fn errors_are_capped_with_a_count_of_the_rest() {
         let p = |n: usize| Problem {
             pointer: format!("/{n}"),
-            keyword: "type".into(),
+            kind: ProblemKind::Schema("type".into()),
             message: "bad".into(),
             line: None,
             column: None,

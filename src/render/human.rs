@@ -67,7 +67,7 @@ impl<'a> Human<'a> {
             at.style(self.palette.dim),
             label.style(style),
             problem.message,
-            format!("[{}]", problem.keyword).style(self.palette.dim),
+            format!("[{}]", problem.kind).style(self.palette.dim),
         )
     }
 }

@@ -151,7 +151,7 @@ fn payload_case<W: Write>(
             let kind = record
                 .errors
                 .first()
-                .map_or(status_word(record.status), |p| p.keyword.as_str());
+                .map_or(status_word(record.status), |p| p.kind.keyword());
             let (shown, hidden) = capped(&record.errors, max_errors);
             let mut lines: Vec<String> = shown.iter().map(problem_line).collect();
             if hidden > 0 {

@@ -144,7 +144,7 @@ fn result(record: &Record, problem: &Problem, level: &'static str) -> SarifResul
         .into_iter()
         .collect();
     SarifResult {
-        rule_id: problem.keyword.clone(),
+        rule_id: problem.kind.keyword().to_string(),
         rule_index: None,
         level,
         message: Message {
