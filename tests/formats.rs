@@ -123,7 +123,13 @@ fn junit_counts_cases_and_failures() {
         body.starts_with("3:9 /to: \"Sent\" is not one of"),
         "{body}"
     );
-    assert!(body.ends_with("[enum]"), "{body}");
+    let lines: Vec<&str> = body.lines().collect();
+    assert!(lines[0].ends_with("[enum]"), "{body}");
+    assert_eq!(
+        lines.last().copied(),
+        Some("see: whi explain snipcart/order.status.changed/to"),
+        "{body}"
+    );
     assert_eq!(
         child(1, "failure").and_then(|f| f.attribute("type")),
         Some("syntax")

@@ -4,6 +4,7 @@
 //! `check` runs detection and validation for one parsed input. The record's
 //! fields are a documented interface (README, "JSON output").
 
+use crate::bundle::explain;
 use crate::check::detect::{self, Overrides};
 use crate::check::duplicates;
 use crate::check::validate::{self, Problem, ProblemKind, Verdict};
@@ -70,6 +71,10 @@ pub struct Record {
     /// provider is unknown); absent from `whi validate` records.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<Option<OrderSummary>>,
+    /// The `whi explain` target that says most about the errors
+    /// (`salla/order.created/data/id`); absent when none applies.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explain: Option<String>,
     /// The provider's id of this delivery, for spotting retries.
     #[serde(skip)]
     pub delivery_id: Option<String>,
@@ -105,6 +110,7 @@ fn unparseable(err: &SyntaxError) -> Record {
         warnings: Vec::new(),
         signature: None,
         summary: None,
+        explain: None,
         delivery_id: None,
     }
 }
@@ -141,6 +147,7 @@ fn check_payload(payload: &Payload, overrides: Overrides<'_>) -> Record {
         warnings: Vec::new(),
         signature: None,
         summary: None,
+        explain: None,
         delivery_id: None,
     };
     match detection.schema_path() {
@@ -162,6 +169,11 @@ fn check_payload(payload: &Payload, overrides: Overrides<'_>) -> Record {
             };
             record.errors = verdict.errors;
             record.warnings = verdict.warnings;
+            // Computed here, on the workers, so every format can show it.
+            record.explain = record
+                .schema
+                .as_deref()
+                .and_then(|schema| explain::hint(schema, &record.errors));
         }
         None => {
             let missing = format!(
@@ -240,6 +252,7 @@ fn unrecognised(payload: &Payload, overrides: Overrides<'_>) -> Record {
         warnings: Vec::new(),
         signature: None,
         summary: None,
+        explain: None,
         delivery_id: None,
     }
 }

@@ -74,6 +74,17 @@ pub(crate) fn capped(errors: &[Problem], max: Option<usize>) -> (&[Problem], usi
     }
 }
 
+/// The errors to show, the first one ending with the record's
+/// `see: whi explain …` line, for formats whose messages stand alone (CI
+/// annotations, SARIF results, JUnit failures).
+pub(crate) fn hinted(record: &Record, shown: &[Problem]) -> Vec<Problem> {
+    let mut shown = shown.to_vec();
+    if let (Some(target), Some(first)) = (&record.explain, shown.first_mut()) {
+        first.message = format!("{}\nsee: whi explain {target}", first.message);
+    }
+    shown
+}
+
 /// `… 12 more errors`, for the errors `--max-errors` left out.
 pub(crate) fn more_errors(hidden: usize) -> String {
     format!("… {}", plural(hidden, "more error"))

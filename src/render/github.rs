@@ -12,7 +12,7 @@
 //! message; those and `:` and `,` in properties.
 //! <https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands>
 
-use super::common::{capped, count_line, kind, more_errors, problem_text, source_file};
+use super::common::{capped, count_line, hinted, kind, more_errors, problem_text, source_file};
 use super::{Palette, Render, write_input_error, write_note};
 use crate::check::record::{Record, Tally};
 use crate::check::validate::Problem;
@@ -82,7 +82,7 @@ impl<'a> Github<'a> {
 impl Render for Github<'_> {
     fn record(&mut self, record: &Record) -> io::Result<()> {
         let (shown, hidden) = capped(&record.errors, self.max_errors);
-        for problem in shown {
+        for problem in &hinted(record, shown) {
             self.problem("error", record, problem)?;
         }
         if hidden > 0 {

@@ -7,7 +7,6 @@
 
 use super::common::{capped, count_line, more_errors, plural};
 use super::{Palette, Render, write_input_error, write_note};
-use crate::bundle::explain;
 use crate::check::record::{Record, Status, Tally};
 use crate::check::validate::Problem;
 use crate::ingest::input::{InputError, Note};
@@ -123,10 +122,7 @@ impl Render for Human<'_> {
             )?;
         }
         if record.status == Status::Invalid
-            && let Some(target) = record
-                .schema
-                .as_deref()
-                .and_then(|schema| explain::hint(schema, &record.errors))
+            && let Some(target) = &record.explain
         {
             writeln!(
                 self.out,

@@ -157,6 +157,9 @@ fn payload_case<W: Write>(
             if hidden > 0 {
                 lines.push(more_errors(hidden));
             }
+            if let Some(target) = &record.explain {
+                lines.push(format!("see: whi explain {target}"));
+            }
             xml.create_element("failure")
                 .with_attribute(("message", message.as_str()))
                 .with_attribute(("type", xml_safe(kind).as_ref()))

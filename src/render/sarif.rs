@@ -13,7 +13,7 @@
 //! written by `finish`. Never coloured.
 //! <https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html>
 
-use super::common::{capped, more_errors, problem_text, source_file};
+use super::common::{capped, hinted, more_errors, problem_text, source_file};
 use super::{Palette, Render, write_input_error, write_note};
 use crate::check::record::{Record, Tally};
 use crate::check::validate::Problem;
@@ -68,7 +68,8 @@ impl Render for Sarif<'_> {
                 },
             });
         }
-        let errors = shown.iter().map(|p| (p, "error"));
+        let hinted = hinted(record, shown);
+        let errors = hinted.iter().map(|p| (p, "error"));
         let warnings = record.warnings.iter().map(|p| (p, "warning"));
         for (problem, level) in errors.chain(warnings) {
             self.results.push(result(record, problem, level));
