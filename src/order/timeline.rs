@@ -48,11 +48,33 @@ pub struct Entry {
     pub flags: Vec<Flag>,
 }
 
+/// What kind of delivery problem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FlagKind {
+    /// The same event delivered again.
+    Retry,
+    /// Arrived after a payload that happened later.
+    OutOfOrder,
+    /// The status went back from a later stage.
+    StatusBackwards,
+}
+
+impl std::fmt::Display for FlagKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            FlagKind::Retry => "retry",
+            FlagKind::OutOfOrder => "out_of_order",
+            FlagKind::StatusBackwards => "status_backwards",
+        })
+    }
+}
+
 /// A delivery problem spotted on an entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Flag {
     /// `retry`, `out_of_order` or `status_backwards`.
-    pub kind: &'static str,
+    pub kind: FlagKind,
     /// What it means here, naming the other payload.
     pub message: String,
 }
@@ -60,9 +82,6 @@ pub struct Flag {
 /// One order's history.
 #[derive(Debug, Clone, Serialize)]
 pub struct Timeline {
-    /// Always `timeline`: the record kind in JSON output.
-    #[serde(rename = "type")]
-    pub kind: &'static str,
     /// The provider.
     pub provider: Handle,
     /// The order id.
@@ -131,7 +150,7 @@ fn timeline(
         let mut flags = Vec::new();
         if let Some((first, _)) = seen.iter().find(|(s, _)| same_event(s, delivery)) {
             flags.push(Flag {
-                kind: "retry",
+                kind: FlagKind::Retry,
                 message: format!(
                     "the same {} as {}, delivered again",
                     delivery.event, first.source
@@ -146,7 +165,7 @@ fn timeline(
             .flatten();
         if let Some((_, earlier, _)) = late {
             flags.push(Flag {
-                kind: "out_of_order",
+                kind: FlagKind::OutOfOrder,
                 message: format!("arrived after {earlier}, which happened later"),
             });
         }
@@ -158,7 +177,7 @@ fn timeline(
             && p < *best
         {
             flags.push(Flag {
-                kind: "status_backwards",
+                kind: FlagKind::StatusBackwards,
                 message: format!("status went back from a later stage seen in {source}"),
             });
         }
@@ -180,7 +199,6 @@ fn timeline(
         });
     }
     Timeline {
-        kind: "timeline",
         provider,
         order_id,
         order_number,
@@ -273,15 +291,15 @@ mod tests {
         let order: Vec<&str> = a.entries.iter().map(|e| e.source.as_str()).collect();
         // 4.json happened at 09:00 UTC: first, although it arrived fourth
         assert_eq!(order, vec!["4.json", "1.json", "5.json", "3.json"]);
-        let flags = |s: &str| -> Vec<&str> {
+        let flags = |s: &str| -> Vec<FlagKind> {
             a.entries
                 .iter()
                 .find(|e| e.source == s)
                 .map(|e| e.flags.iter().map(|f| f.kind).collect())
                 .unwrap_or_default()
         };
-        assert_eq!(flags("4.json"), vec!["out_of_order"]);
-        assert_eq!(flags("5.json"), vec!["retry"]);
+        assert_eq!(flags("4.json"), vec![FlagKind::OutOfOrder]);
+        assert_eq!(flags("5.json"), vec![FlagKind::Retry]);
         assert!(flags("1.json").is_empty());
         assert!(flags("3.json").is_empty());
     }
@@ -308,7 +326,7 @@ mod tests {
         ]);
         assert_eq!(
             t[0].entries[1].flags.first().map(|f| f.kind),
-            Some("status_backwards")
+            Some(FlagKind::StatusBackwards)
         );
     }
 }

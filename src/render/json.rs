@@ -42,20 +42,28 @@ impl<'a> Json<'a> {
     }
 }
 
-/// One line: the record, with the `type` tag and `errors_total` when asked for.
+/// A payload's record, with `errors_total` when asked for.
 #[derive(Serialize)]
 struct Line<'r> {
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    kind: Option<&'static str>,
     #[serde(flatten)]
     record: &'r Record,
     #[serde(skip_serializing_if = "Option::is_none")]
     errors_total: Option<usize>,
 }
 
+/// One line of a stream where several kinds of record mix
+/// (`inspect --timeline`): tagged with its `type`.
+#[derive(Serialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+enum Message<'r> {
+    /// A payload that is in no timeline (unparseable, unrecognised).
+    Payload(Line<'r>),
+    /// One order's history.
+    Timeline(&'r Timeline),
+}
+
 impl Render for Json<'_> {
     fn record(&mut self, record: &Record) -> io::Result<()> {
-        let kind = self.tagged.then_some("payload");
         let (shown, hidden) = capped(&record.errors, self.max_errors);
         let cut;
         let record = if hidden > 0 {
@@ -68,14 +76,15 @@ impl Render for Json<'_> {
             record
         };
         let errors_total = self.max_errors.map(|_| record.errors.len() + hidden);
-        serde_json::to_writer(
-            &mut *self.out,
-            &Line {
-                kind,
-                record,
-                errors_total,
-            },
-        )?;
+        let line = Line {
+            record,
+            errors_total,
+        };
+        if self.tagged {
+            serde_json::to_writer(&mut *self.out, &Message::Payload(line))?;
+        } else {
+            serde_json::to_writer(&mut *self.out, &line)?;
+        }
         self.out.write_all(b"\n")
     }
 
@@ -94,7 +103,8 @@ impl Render for Json<'_> {
 
 /// One line per order timeline, tagged `"type": "timeline"`.
 pub fn timelines(out: &mut dyn Write, timelines: &[Timeline]) -> io::Result<()> {
-    ndjson(out, timelines)
+    let messages: Vec<Message<'_>> = timelines.iter().map(Message::Timeline).collect();
+    ndjson(out, &messages)
 }
 
 /// One JSON object per line.
