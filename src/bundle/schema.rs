@@ -57,17 +57,18 @@ static CACHE: LazyLock<HashMap<&'static str, OnceLock<Compiled>>> = LazyLock::ne
 
 /// The compiled validator of a schema file, compiling it on first use.
 /// An error means the bundled schema itself is broken.
-pub fn validator(path: &str) -> Result<&'static Validator, String> {
+pub fn validator(path: &str) -> anyhow::Result<&'static Validator> {
     let (key, text) = SCHEMA_FILES
         .iter()
         .find(|(p, _)| *p == path)
-        .ok_or_else(|| format!("no bundled schema {path}"))?;
+        .ok_or_else(|| anyhow::anyhow!("no bundled schema {path}"))?;
     let slot = CACHE
         .get(key)
-        .ok_or_else(|| format!("no bundled schema {path}"))?;
+        .ok_or_else(|| anyhow::anyhow!("no bundled schema {path}"))?;
+    // The compile error is kept as text: the cache hands it to every caller.
     slot.get_or_init(|| compile(key, text))
         .as_ref()
-        .map_err(Clone::clone)
+        .map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 fn compile(path: &str, text: &str) -> Compiled {

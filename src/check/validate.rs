@@ -23,7 +23,7 @@ pub struct Verdict {
 }
 
 /// Validates `payload` against the schema file `schema_path`.
-pub fn validate(payload: &Payload, schema_path: &str) -> Result<Verdict, String> {
+pub fn validate(payload: &Payload, schema_path: &str) -> anyhow::Result<Verdict> {
     let validator = schema::validator(schema_path)?;
     Ok(check(payload, validator))
 }

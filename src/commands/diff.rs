@@ -29,7 +29,7 @@ pub fn diff(
         event: None,
         secret: None,
     };
-    diff::compare(&old, &new, overrides, all).map_err(anyhow::Error::msg)
+    diff::compare(&old, &new, overrides, all)
 }
 
 /// Runs `whi diff`: exit 1 when the payloads differ, as diff(1).

@@ -18,9 +18,7 @@ pub fn sign(
     stdin: &mut dyn Read,
 ) -> anyhow::Result<Signed> {
     let body = reader::pick(input, stdin)?;
-    let headers = provider
-        .sign(&body.bytes, secret, scheme)
-        .map_err(anyhow::Error::msg)?;
+    let headers = provider.sign(&body.bytes, secret, scheme)?;
     Ok(Signed {
         headers,
         body: body.bytes,

@@ -139,10 +139,10 @@ pub fn transport_auth(headers: Headers<'_>, advice: &str) -> Signature {
 }
 
 /// `Authorization: Basic …` for a `user:password` secret.
-pub fn basic_auth(secret: &Secret) -> Result<Vec<(String, String)>, String> {
+pub fn basic_auth(secret: &Secret) -> anyhow::Result<Vec<(String, String)>> {
     use base64::Engine;
     if !secret.expose().contains(&b':') {
-        return Err("the secret must be user:password for HTTP Basic auth".into());
+        anyhow::bail!("the secret must be user:password for HTTP Basic auth");
     }
     let encoded = base64::engine::general_purpose::STANDARD.encode(secret.expose());
     Ok(vec![("Authorization".into(), format!("Basic {encoded}"))])

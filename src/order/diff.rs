@@ -88,10 +88,10 @@ pub fn compare(
     new: &Payload,
     overrides: Overrides<'_>,
     all: bool,
-) -> Result<DiffReport, String> {
+) -> anyhow::Result<DiffReport> {
     let detect = |p: &Payload| {
         detect::detect(&p.value, overrides).ok_or_else(|| {
-            format!(
+            anyhow::anyhow!(
                 "{}: not a recognised webhook (use --provider to say whose it is)",
                 p.source
             )
@@ -99,10 +99,13 @@ pub fn compare(
     };
     let (a, b) = (detect(old)?, detect(new)?);
     if a.provider != b.provider {
-        return Err(format!(
+        anyhow::bail!(
             "{} is a {} payload but {} is a {} payload: diff compares two payloads of one order",
-            old.source, a.provider, new.source, b.provider
-        ));
+            old.source,
+            a.provider,
+            new.source,
+            b.provider
+        );
     }
     let provider = a.provider;
     let before = provider.summarize(&a.event, &old.value);

@@ -83,7 +83,7 @@ pub trait Provider: Sync {
         body: &[u8],
         secret: &Secret,
         scheme: Option<&str>,
-    ) -> Result<Vec<(String, String)>, String> {
+    ) -> anyhow::Result<Vec<(String, String)>> {
         let _ = (body, scheme);
         basic_auth(secret)
     }

@@ -91,7 +91,7 @@ impl Provider for Salla {
         body: &[u8],
         secret: &Secret,
         scheme: Option<&str>,
-    ) -> Result<Vec<(String, String)>, String> {
+    ) -> anyhow::Result<Vec<(String, String)>> {
         sign(body, secret, scheme)
     }
 }
@@ -339,7 +339,7 @@ fn sign(
     body: &[u8],
     secret: &Secret,
     scheme: Option<&str>,
-) -> Result<Vec<(String, String)>, String> {
+) -> anyhow::Result<Vec<(String, String)>> {
     match scheme.map(str::to_ascii_lowercase).as_deref() {
         None | Some("signature") => Ok(vec![
             ("X-Salla-Security-Strategy".into(), "Signature".into()),
@@ -355,7 +355,7 @@ fn sign(
                 format!("Bearer {}", String::from_utf8_lossy(secret.expose())),
             ),
         ]),
-        Some(other) => Err(format!(
+        Some(other) => Err(anyhow::anyhow!(
             "unknown Salla strategy {other:?}: expected signature or token"
         )),
     }

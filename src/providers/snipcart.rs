@@ -92,7 +92,7 @@ impl Provider for Snipcart {
         _body: &[u8],
         secret: &Secret,
         _scheme: Option<&str>,
-    ) -> Result<Vec<(String, String)>, String> {
+    ) -> anyhow::Result<Vec<(String, String)>> {
         Ok(vec![(
             "X-Snipcart-RequestToken".into(),
             String::from_utf8_lossy(secret.expose()).into_owned(),
