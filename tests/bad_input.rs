@@ -576,6 +576,29 @@ fn endless_input_is_refused_not_read_forever() {
     run.good_still_reported();
 }
 
+/// A regular file over the cap is refused before a byte is read, whatever
+/// its size beyond 64 KiB (a sparse file: no disk is used). It used to
+/// skip the cap and be parsed whole.
+#[test]
+fn a_file_over_the_cap_is_refused_like_stdin() {
+    let temp = Temp::new("cap");
+    let path = temp.0.join("big.json");
+    let file = fs::File::create(&path).expect("create");
+    file.set_len((1 << 30) + 200 * (1 << 20))
+        .expect("sparse file");
+    drop(file);
+    let arg = path.display().to_string();
+    let run = whi(&["validate", "--format", "json", &arg, GOOD], b"");
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr.trim_end(),
+        format!(
+            "error: {arg}: larger than 1 GiB: whi reads each input whole, so it cannot be a webhook body"
+        )
+    );
+    run.good_still_reported();
+}
+
 #[test]
 fn stdout_closed_early_ends_quietly() {
     let temp = Temp::new("pipe");

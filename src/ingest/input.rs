@@ -123,15 +123,34 @@ pub fn open<'a>(
     }
 }
 
-/// Reads to the end, but no more than [`MAX_INPUT`] bytes.
-pub fn read_capped(reader: &mut dyn Read) -> Result<Vec<u8>, String> {
-    let mut bytes = Vec::new();
-    reader
-        .take(MAX_INPUT + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|err| describe_io(&err))?;
-    if bytes.len() as u64 > MAX_INPUT {
-        return Err(too_large_message());
+/// Reads to the end, after the bytes already read (`head`), but no more
+/// than [`MAX_INPUT`] bytes in all. The stream is read in chunks of 16 MiB
+/// and joined once at the end, so memory peaks near the input's size (a
+/// growing buffer would reallocate and copy: twice the input), and an input
+/// over the cap is dropped at the cap. End-of-file is final: once a read
+/// returned it, the stream is not read again (a terminal's one Ctrl-D).
+pub fn read_capped(head: Vec<u8>, reader: &mut dyn Read) -> Result<Vec<u8>, String> {
+    const CHUNK: u64 = 16 << 20;
+    let mut total = head.len() as u64;
+    let mut chunks = vec![head];
+    loop {
+        let mut chunk = Vec::with_capacity(CHUNK as usize);
+        let read = reader
+            .take(CHUNK)
+            .read_to_end(&mut chunk)
+            .map_err(|err| describe_io(&err))?;
+        total += read as u64;
+        if total > MAX_INPUT {
+            return Err(too_large_message());
+        }
+        chunks.push(chunk);
+        if (read as u64) < CHUNK {
+            break;
+        }
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(total).unwrap_or(0));
+    for chunk in chunks {
+        bytes.extend_from_slice(&chunk);
     }
     Ok(bytes)
 }

@@ -83,20 +83,22 @@ pub fn read_file(input: &Input) -> Result<Option<(String, Vec<u8>)>, InputError>
         if size > MAX_INPUT {
             return Err(too_large(&name));
         }
+        // Room for the whole file (and one byte to see it grew), so the
+        // buffer is never reallocated and copied.
         head.reserve_exact(
-            usize::try_from(size)
+            usize::try_from(size + 1)
                 .unwrap_or(0)
                 .saturating_sub(head.len()),
         );
         // The file may have grown since fstat: the cap still holds.
-        let rest = input::read_capped(&mut file).map_err(|message| InputError {
-            input: name.clone(),
-            message,
-        })?;
-        if (head.len() + rest.len()) as u64 > MAX_INPUT {
+        let limit = (MAX_INPUT + 1).saturating_sub(head.len() as u64);
+        (&mut file)
+            .take(limit)
+            .read_to_end(&mut head)
+            .map_err(failed)?;
+        if head.len() as u64 > MAX_INPUT {
             return Err(too_large(&name));
         }
-        head.extend_from_slice(&rest);
         return Ok(Some((name, head)));
     }
     let size = usize::try_from(size).unwrap_or(0);
@@ -166,14 +168,10 @@ fn stream<'r>(name: String, mut reader: Box<dyn Read + 'r>) -> Result<Bodies<'r>
         return Ok(Box::new(capture::ndjson(&name, stream)));
     }
     if !ended {
-        let rest = input::read_capped(&mut reader).map_err(|message| InputError {
+        head = input::read_capped(head, &mut reader).map_err(|message| InputError {
             input: name.clone(),
             message,
         })?;
-        if (head.len() + rest.len()) as u64 > MAX_INPUT {
-            return Err(too_large(&name));
-        }
-        head.extend_from_slice(&rest);
     }
     Ok(Box::new(capture::split(&name, head, shape).into_iter()))
 }
