@@ -2,7 +2,26 @@
 //! text. Resolved once into `Settings` (in `settings.rs`); no other module
 //! sees these types.
 
+use crate::providers::REGISTRY;
+use clap::builder::PossibleValuesParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// `--provider`'s values, from the registry: help, completions and the
+/// "did you mean" of a typo follow it.
+fn provider_names() -> PossibleValuesParser {
+    PossibleValuesParser::new(REGISTRY.iter().map(|p| p.name()))
+}
+
+/// The one-line description, naming the providers of the registry.
+fn about() -> String {
+    let titles: Vec<&str> = REGISTRY.iter().map(|p| p.title()).collect();
+    let list = match titles.split_last() {
+        Some((last, [])) => (*last).to_string(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
+    };
+    format!("whi, the webhook inspector: detect, validate and explain order webhooks from {list}")
+}
 
 const EXIT_STATUS: &str = "\
 Exit status:
@@ -22,10 +41,15 @@ Examples:
   whi validate --format json samples/ | jq 'select(.valid == false)'
   whi validate --provider salla --event order.created body.json";
 
-/// whi, the webhook inspector: detect, validate and explain order webhooks
-/// from Logitrail, Salla, Snipcart and Ongoing WMS.
+/// The command line.
 #[derive(Debug, Parser)]
-#[command(name = "whi", version, propagate_version = true, after_help = EXIT_STATUS)]
+#[command(
+    name = "whi",
+    version,
+    propagate_version = true,
+    about = about(),
+    after_help = EXIT_STATUS
+)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -103,9 +127,9 @@ pub struct SignArgs {
     #[arg(value_name = "BODY")]
     pub input: String,
 
-    /// Whose headers to produce (salla: HMAC signature or token; snipcart:
-    /// request token; logitrail, ongoing: HTTP Basic auth from user:password).
-    #[arg(long, value_name = "PROVIDER")]
+    /// Whose headers to produce (Salla: HMAC signature or token; Snipcart:
+    /// request token; the others: HTTP Basic auth from user:password).
+    #[arg(long, value_name = "PROVIDER", value_parser = provider_names(), ignore_case = true)]
     pub provider: String,
 
     /// The secret, from this environment variable.
@@ -193,7 +217,7 @@ pub struct DiffArgs {
     pub all: bool,
 
     /// Treat both payloads as this provider's.
-    #[arg(long, value_name = "PROVIDER")]
+    #[arg(long, value_name = "PROVIDER", value_parser = provider_names(), ignore_case = true)]
     pub provider: Option<String>,
 }
 
@@ -220,8 +244,8 @@ pub struct ValidateArgs {
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 
-    /// Treat every payload as this provider's (logitrail, salla, snipcart, ongoing).
-    #[arg(long, value_name = "PROVIDER")]
+    /// Treat every payload as this provider's.
+    #[arg(long, value_name = "PROVIDER", value_parser = provider_names(), ignore_case = true)]
     pub provider: Option<String>,
 
     /// Treat every payload as this event (e.g. order.created); needs --provider

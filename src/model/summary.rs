@@ -2,6 +2,7 @@
 //! (fields described in `docs/providers.md`), filled by each provider's
 //! `summarize`. Field names are part of the JSON output.
 
+use crate::model::timestamp;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -178,10 +179,11 @@ pub fn currency(value: Option<String>) -> Option<String> {
     value.map(|c| c.to_ascii_uppercase())
 }
 
-/// Normalises a timestamp value to RFC 3339 text.
-pub fn occurred(value: Option<&Value>) -> Option<String> {
+/// Normalises a timestamp value in one of `formats` to RFC 3339 text (the
+/// text as it is when it has none of them).
+pub fn occurred(value: Option<&Value>, formats: &[timestamp::Format]) -> Option<String> {
     let raw = value?.as_str()?;
-    Some(crate::model::timestamp::normalize(raw).map_or_else(|| raw.to_string(), |o| o.text))
+    Some(timestamp::parse(raw, formats).map_or_else(|| raw.to_string(), |o| o.text))
 }
 
 /// Joins non-empty name parts with a space.
@@ -229,7 +231,11 @@ mod tests {
         assert_eq!(full_name(&[None]), None);
         assert_eq!(text(Some(&json!(""))), None);
         assert_eq!(
-            occurred(Some(&json!("2023-01-01T12:00:00.0000000"))).as_deref(),
+            occurred(
+                Some(&json!("2023-01-01T12:00:00.0000000")),
+                &[timestamp::Format::Iso8601]
+            )
+            .as_deref(),
             Some("2023-01-01T12:00:00")
         );
     }

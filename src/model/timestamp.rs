@@ -1,13 +1,13 @@
-//! Timestamps: normalises every provider's timestamp shape to RFC 3339 and,
-//! where the payload gives a zone, an instant to order events by.
+//! Timestamps: normalises timestamp shapes to RFC 3339 and, where the text
+//! gives a zone, an instant to order events by.
 //!
-//! Shapes seen: ISO 8601 with `Z` or an offset and up to 7 fractional digits
-//! (Snipcart `2017-10-04T19:18:53.5703196Z`, Logitrail
-//! `2016-01-18T08:17:55+00:00`); the same without a zone (Ongoing
-//! `2023-01-01T12:00:00.0000000`); and JavaScript's `Date.toString()` (Salla
-//! `Sun Jun 26 2022 12:21:48 GMT+0300 (Arabia Standard Time)`). A timestamp
-//! without a zone stays without one: `whi` does not guess the warehouse's
-//! time zone.
+//! Two shapes ([`Format`]): ISO 8601, with `Z`, an offset or no zone, and up
+//! to 7 fractional digits (`2017-10-04T19:18:53.5703196Z`,
+//! `2023-01-01T12:00:00.0000000`); and JavaScript's `Date.toString()`
+//! (`Sun Jun 26 2022 12:21:48 GMT+0300 (Arabia Standard Time)`). Which
+//! provider sends which is the provider's knowledge
+//! (`Provider::timestamp_formats`). A timestamp without a zone stays without
+//! one: `whi` does not guess a warehouse's time zone.
 
 use jiff::Timestamp;
 use jiff::civil::DateTime;
@@ -23,11 +23,32 @@ pub struct Occurred {
     pub instant: Option<Timestamp>,
 }
 
-/// Normalises a provider timestamp, or `None` when it has no known shape.
+/// A timestamp shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// ISO 8601 / RFC 3339, with or without a zone.
+    Iso8601,
+    /// JavaScript's `Date.toString()`.
+    JavaScriptDate,
+}
+
+/// Normalises a timestamp of any known shape, or `None`.
 pub fn normalize(raw: &str) -> Option<Occurred> {
+    parse(raw, &[Format::Iso8601, Format::JavaScriptDate])
+}
+
+/// Normalises a timestamp in one of `formats`, or `None`.
+pub fn parse(raw: &str, formats: &[Format]) -> Option<Occurred> {
     let raw = raw.trim();
+    formats.iter().find_map(|format| match format {
+        Format::JavaScriptDate => javascript(raw),
+        Format::Iso8601 => iso(raw),
+    })
+}
+
+fn iso(raw: &str) -> Option<Occurred> {
     if raw.as_bytes().first().is_some_and(u8::is_ascii_alphabetic) {
-        return javascript(raw);
+        return None;
     }
     let (civil, offset) = split_zone(raw);
     let civil: DateTime = civil.replacen(' ', "T", 1).parse().ok()?;

@@ -132,12 +132,35 @@ pub fn compare(
         order_id: after.order_id.clone().or_else(|| before.order_id.clone()),
         warnings,
         changes: summary_changes(&before, &after),
-        raw_changes: raw_changes(&old.value, &new.value, ignored),
+        raw_changes: raw_changes(
+            &old.value,
+            &new.value,
+            Rules {
+                ignored,
+                identity_keys: provider.identity_keys(),
+            },
+        ),
     })
 }
 
-/// Keys that identify an array element across versions, in order of preference.
-const IDENTITY_KEYS: &[&str] = &["id", "uniqueId", "token"];
+/// What a raw comparison leaves out and how it matches array elements: the
+/// provider's knowledge (`Provider::delivery_metadata`, `identity_keys`).
+#[derive(Debug, Clone, Copy)]
+pub struct Rules<'a> {
+    /// Pointers left out, with everything below them.
+    pub ignored: &'a [&'a str],
+    /// Keys that identify an array element across versions, in order of
+    /// preference.
+    pub identity_keys: &'a [&'a str],
+}
+
+impl Rules<'static> {
+    /// No provider's knowledge: nothing ignored, elements matched by `id`.
+    pub const GENERIC: Rules<'static> = Rules {
+        ignored: &[],
+        identity_keys: &["id"],
+    };
+}
 
 /// The summary fields that differ.
 pub fn summary_changes(old: &OrderSummary, new: &OrderSummary) -> Vec<Change> {
@@ -218,9 +241,9 @@ enum Work<'v> {
 /// The raw changes from `old` to `new` in document order, leaving out the
 /// `ignored` pointers (and everything below them). Walks with an explicit
 /// stack, so deep documents cannot overflow the call stack.
-pub fn raw_changes(old: &Value, new: &Value, ignored: &[&str]) -> Vec<RawChange> {
+pub fn raw_changes(old: &Value, new: &Value, rules: Rules<'_>) -> Vec<RawChange> {
     let is_ignored = |pointer: &str| {
-        ignored.iter().any(|i| {
+        rules.ignored.iter().any(|i| {
             pointer == *i
                 || pointer
                     .strip_prefix(i)
@@ -247,7 +270,9 @@ pub fn raw_changes(old: &Value, new: &Value, ignored: &[&str]) -> Vec<RawChange>
         let mut next = Vec::new();
         match (a, b) {
             (Value::Object(x), Value::Object(y)) => compare_objects(&paths, x, y, &mut next),
-            (Value::Array(x), Value::Array(y)) => compare_arrays(&paths, x, y, &mut next),
+            (Value::Array(x), Value::Array(y)) => {
+                compare_arrays(&paths, x, y, rules.identity_keys, &mut next);
+            }
             _ if a != b => next.push(Work::Report(change(
                 paths.new.clone(),
                 Kind::Changed,
@@ -299,8 +324,8 @@ fn compare_objects<'v>(
 
 /// The identity of every element under one key, if all elements have a
 /// distinct one.
-fn identities(items: &[Value]) -> Option<(&'static str, Vec<String>)> {
-    IDENTITY_KEYS.iter().find_map(|key| {
+fn identities<'k>(items: &[Value], keys: &[&'k str]) -> Option<(&'k str, Vec<String>)> {
+    keys.iter().find_map(|key| {
         let ids: Option<Vec<String>> = items
             .iter()
             .map(|item| {
@@ -317,8 +342,14 @@ fn identities(items: &[Value]) -> Option<(&'static str, Vec<String>)> {
     })
 }
 
-fn compare_arrays<'v>(paths: &Paths, x: &'v [Value], y: &'v [Value], next: &mut Vec<Work<'v>>) {
-    let matched = match (identities(x), identities(y)) {
+fn compare_arrays<'v>(
+    paths: &Paths,
+    x: &'v [Value],
+    y: &'v [Value],
+    keys: &[&str],
+    next: &mut Vec<Work<'v>>,
+) {
+    let matched = match (identities(x, keys), identities(y, keys)) {
         (Some((kx, ix)), Some((ky, iy))) if kx == ky && !x.is_empty() && !y.is_empty() => {
             Some((ix, iy))
         }
@@ -371,14 +402,14 @@ mod tests {
     #[test]
     fn identical_documents_have_no_changes() {
         let v = json!({"a": [1, {"id": 1}], "b": {"c": null}});
-        assert!(raw_changes(&v, &v, &[]).is_empty());
+        assert!(raw_changes(&v, &v, Rules::GENERIC).is_empty());
     }
 
     #[test]
     fn reports_added_removed_changed_in_document_order() {
         let old = json!({"status": "confirmed", "gone": 1, "nested": {"x": 1}});
         let new = json!({"status": "processed", "nested": {"x": 2}, "new/key": true});
-        let got: Vec<(String, Kind)> = raw_changes(&old, &new, &[])
+        let got: Vec<(String, Kind)> = raw_changes(&old, &new, Rules::GENERIC)
             .into_iter()
             .map(|c| (c.pointer, c.kind))
             .collect();
@@ -393,7 +424,7 @@ mod tests {
     fn arrays_with_ids_are_matched_by_id() {
         let old = json!({"items": [{"id": "a", "q": 1}, {"id": "b", "q": 1}]});
         let new = json!({"items": [{"id": "z", "q": 5}, {"id": "a", "q": 1}, {"id": "b", "q": 2}]});
-        let got: Vec<(String, Kind)> = raw_changes(&old, &new, &[])
+        let got: Vec<(String, Kind)> = raw_changes(&old, &new, Rules::GENERIC)
             .into_iter()
             .map(|c| (c.pointer, c.kind))
             .collect();
@@ -411,7 +442,7 @@ mod tests {
         // found by the property test: element id 3 moved from index 0 to 1
         let old = json!([{"id": 3, "v": [null]}]);
         let new = json!([{"id": 0, "v": null}, {"id": 3, "v": []}]);
-        let got = raw_changes(&old, &new, &[]);
+        let got = raw_changes(&old, &new, Rules::GENERIC);
         let removed = got
             .iter()
             .find(|c| c.kind == Kind::Removed)
@@ -424,7 +455,14 @@ mod tests {
     fn ignored_pointers_are_left_out() {
         let old = json!({"event_id": "1", "retry_count": 0, "payload": {"s": 1}});
         let new = json!({"event_id": "2", "retry_count": 1, "payload": {"s": 2}});
-        let got = raw_changes(&old, &new, &["/event_id", "/retry_count"]);
+        let got = raw_changes(
+            &old,
+            &new,
+            Rules {
+                ignored: &["/event_id", "/retry_count"],
+                ..Rules::GENERIC
+            },
+        );
         assert_eq!(got.len(), 1);
         assert_eq!(got[0].pointer, "/payload/s");
     }

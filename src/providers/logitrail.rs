@@ -125,7 +125,7 @@ pub(crate) fn summarize(body: &Value) -> OrderSummary {
         status,
         tracking_number: text(order.get("tracking_code")),
         tracking_url: text(order.get("tracking_url")),
-        occurred_at: occurred(body.get("ts")),
+        occurred_at: occurred(body.get("ts"), Logitrail.timestamp_formats()),
         ..OrderSummary::default()
     };
     // The docs: "this should not be sent to customer. Use order.tracking_code instead."

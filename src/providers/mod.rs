@@ -12,6 +12,7 @@ pub mod snipcart;
 
 use crate::model::signature::{Headers, Secret, Signature, basic_auth, transport_auth};
 use crate::model::summary::OrderSummary;
+pub use crate::model::timestamp::Format as TimestampFormat;
 use serde_json::{Map, Value};
 
 /// What a provider's recogniser concluded about one webhook body.
@@ -44,6 +45,16 @@ pub trait Provider: Sync {
     /// ids) that `whi diff` leaves out unless `--all`.
     fn delivery_metadata(&self) -> &'static [&'static str] {
         &[]
+    }
+    /// Keys that identify an element of an array across two versions of a
+    /// payload (`whi diff` matches elements by them), in order of preference.
+    fn identity_keys(&self) -> &'static [&'static str] {
+        &["id"]
+    }
+    /// The timestamp shapes this provider sends, for the summary's
+    /// `occurred_at`.
+    fn timestamp_formats(&self) -> &'static [TimestampFormat] {
+        &[TimestampFormat::Iso8601]
     }
     /// What identifies one delivery of one event, when the body says: two
     /// bodies with the same id are the same event delivered twice.

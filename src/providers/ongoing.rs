@@ -135,7 +135,7 @@ pub(crate) fn summarize(body: &Value) -> OrderSummary {
         status_category: number.map(|n| n.as_i64().map_or(Category::Unknown, Ongoing::category)),
         tracking_number,
         tracking_url,
-        occurred_at: occurred(body.get("timestamp")),
+        occurred_at: occurred(body.get("timestamp"), Ongoing.timestamp_formats()),
         ..OrderSummary::default()
     };
     summary.detail(

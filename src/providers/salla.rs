@@ -3,7 +3,7 @@
 //! Body: `{event, merchant, created_at, data}`; the event name is in `event`.
 //! Facts: `shared/PROVIDERS.md`, docs excerpt `shared/provider-docs/salla-order-webhooks.txt`.
 
-use super::{Clue, Provider, headers_present, keys_present, str_field};
+use super::{Clue, Provider, TimestampFormat, headers_present, keys_present, str_field};
 use crate::model::signature::{
     Headers, Secret, Signature, Status, constant_time_eq, hmac_sha256_hex, verify_hmac_sha256_hex,
 };
@@ -35,6 +35,11 @@ const EVENTS: &[&str] = &[
 ];
 
 impl Provider for Salla {
+    /// `created_at` is JavaScript's `Date.toString()`
+    /// (`Sun Jun 26 2022 12:21:48 GMT+0300`), not ISO 8601.
+    fn timestamp_formats(&self) -> &'static [TimestampFormat] {
+        &[TimestampFormat::JavaScriptDate, TimestampFormat::Iso8601]
+    }
     fn name(&self) -> &'static str {
         "salla"
     }
@@ -151,7 +156,7 @@ pub(crate) fn summarize(event: &str, body: &Value) -> OrderSummary {
             .get("items")
             .and_then(Value::as_array)
             .map(|i| i.len() as u64),
-        occurred_at: occurred(body.get("created_at")),
+        occurred_at: occurred(body.get("created_at"), Salla.timestamp_formats()),
         ..OrderSummary::default()
     };
     let custom =

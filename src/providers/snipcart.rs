@@ -22,6 +22,10 @@ const EVENTS: &[&str] = &[
 ];
 
 impl Provider for Snipcart {
+    /// Items carry `uniqueId` beside `id`; other lists are keyed by `token`.
+    fn identity_keys(&self) -> &'static [&'static str] {
+        &["id", "uniqueId", "token"]
+    }
     fn name(&self) -> &'static str {
         "snipcart"
     }
@@ -169,7 +173,7 @@ pub(crate) fn summarize(event: &str, body: &Value) -> OrderSummary {
                     .map(|i| i.len() as u64)
             })
             .flatten(),
-        occurred_at: occurred(body.get("createdOn")),
+        occurred_at: occurred(body.get("createdOn"), Snipcart.timestamp_formats()),
         ..OrderSummary::default()
     };
     summary.detail("mode", "mode", text(body.get("mode")));
