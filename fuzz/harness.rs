@@ -11,6 +11,7 @@ use whi::check::{duplicates, record as report};
 use whi::ingest::input::Source;
 use whi::ingest::locate;
 use whi::ingest::payload::{self, Parsed};
+use whi::ingest::{capture, reader};
 use whi::model::timestamp;
 
 fn source(data: &[u8]) -> Source {
@@ -29,6 +30,42 @@ pub fn parse(data: &[u8]) {
             for duplicate in duplicates::find(&payload) {
                 assert!(duplicate.pointer.starts_with('/'), "{duplicate:?}");
             }
+        }
+    }
+}
+
+/// The capture parser (raw HTTP, chunked bodies, HAR, NDJSON, JSON) on
+/// arbitrary bytes, then every body parsed and checked: no panic, every
+/// payload's root located, every record serialisable.
+///
+/// Layout: the first byte picks the name the bytes are read under (its
+/// extension steers sniffing: `.json`, `.http`, `.har`, `.ndjson`); the
+/// rest are the input.
+pub fn capture(data: &[u8]) {
+    let Some((&pick, bytes)) = data.split_first() else {
+        return;
+    };
+    let name = ["fuzz.json", "fuzz.http", "fuzz.har", "fuzz.ndjson"][usize::from(pick % 4)];
+    let shape = capture::sniff(name, bytes);
+    let bodies = if pick % 8 < 4 {
+        reader::from_bytes(name, bytes.to_vec())
+    } else {
+        capture::split(name, bytes.to_vec(), shape)
+    };
+    for body in bodies {
+        let parsed_list = match body {
+            Ok(body) => payload::parse_body(body),
+            Err(broken) => vec![payload::broken(broken)],
+        };
+        for parsed in parsed_list {
+            if let Parsed::Payload(payload) = &parsed {
+                assert!(payload.position("").is_some(), "root not located");
+            }
+            let record = report::check(&parsed, Overrides::default());
+            assert!(
+                serde_json::to_string(&record).is_ok(),
+                "record not serialisable"
+            );
         }
     }
 }

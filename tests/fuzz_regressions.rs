@@ -11,18 +11,18 @@ mod harness;
 use std::fs;
 use std::path::Path;
 
-/// Runs `target` on every file of `tests/fixtures/fuzz/<name>/`; returns
-/// how many there were.
-fn replay(name: &str, target: fn(&[u8])) -> usize {
-    replay_dir(&format!("tests/fixtures/fuzz/{name}"), target)
+/// Runs `target` on every file of `tests/fixtures/fuzz/<name>/`, which
+/// must hold some: a missing or empty folder is a failure, not a pass.
+fn replay(name: &str, target: fn(&[u8])) {
+    let count = replay_dir(&format!("tests/fixtures/fuzz/{name}"), target);
+    assert!(count > 0, "tests/fixtures/fuzz/{name}/ is missing or empty");
 }
 
-/// Runs `target` on every file of `dir` (below the package root).
+/// Runs `target` on every file of `dir` (below the package root); returns
+/// how many there were. A folder that cannot be read fails the test.
 fn replay_dir(dir: &str, target: fn(&[u8])) -> usize {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
-    let Ok(entries) = fs::read_dir(&dir) else {
-        return 0;
-    };
+    let entries = fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
     let mut paths: Vec<_> = entries.flatten().map(|e| e.path()).collect();
     paths.sort();
     for path in &paths {
@@ -55,21 +55,26 @@ fn locate() {
 
 #[test]
 fn timestamp() {
-    assert!(replay("timestamp", harness::timestamp) > 0);
+    replay("timestamp", harness::timestamp);
+}
+
+#[test]
+fn capture() {
+    replay("capture", harness::capture);
 }
 
 /// The seed corpora must pass too: they are what fuzzing starts from.
 #[test]
 fn seeds() {
-    let mut total = 0;
     for (name, target) in [
         ("parse", harness::parse as fn(&[u8])),
         ("check", harness::check),
         ("summarize", harness::summarize),
         ("locate", harness::locate),
         ("timestamp", harness::timestamp),
+        ("capture", harness::capture),
     ] {
-        total += replay_dir(&format!("fuzz/seeds/{name}"), target);
+        let count = replay_dir(&format!("fuzz/seeds/{name}"), target);
+        assert!(count >= 20, "fuzz/seeds/{name}/ holds {count} seeds");
     }
-    assert!(total > 100, "seed corpora missing: {total}");
 }

@@ -255,11 +255,13 @@ fn dechunk(mut data: &[u8]) -> Result<Vec<u8>, String> {
         if size == 0 {
             return Ok(body);
         }
-        let chunk = data
-            .get(start..start + size)
+        // A size near usize::MAX must not overflow: checked, then sliced.
+        let end = start
+            .checked_add(size)
+            .filter(|end| *end <= data.len())
             .ok_or_else(|| "the chunked body ends in the middle of a chunk".to_string())?;
-        body.extend_from_slice(chunk);
-        data = &data[start + size..];
+        body.extend_from_slice(&data[start..end]);
+        data = &data[end..];
         data = data
             .strip_prefix(b"\r\n")
             .or_else(|| data.strip_prefix(b"\n"))
@@ -459,6 +461,20 @@ mod tests {
             b.len()
         );
         assert_eq!(one(&text).bytes, BODY.as_bytes());
+    }
+
+    #[test]
+    fn chunk_sizes_that_overflow_are_broken_captures_not_panics() {
+        for size in ["ffffffffffffffff", "fffffffffffffff0", "7fffffffffffffff"] {
+            let text = format!(
+                "POST /h HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n{size}\r\n{{}}\r\n0\r\n\r\n"
+            );
+            let found = split("c.http", text.into_bytes(), Shape::Http);
+            assert!(
+                matches!(found.as_slice(), [Err(b)] if b.message.contains("chunk")),
+                "{size}: {found:?}"
+            );
+        }
     }
 
     #[test]
