@@ -7,9 +7,11 @@
 //! exit code and the words. Large fixtures are generated at test time in a
 //! temporary directory, never committed.
 
+mod util;
+
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use std::{fs, thread};
@@ -56,18 +58,11 @@ impl Run {
     }
 }
 
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
+use util::root;
 
 fn spawn(args: &[&str]) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_whi"))
-        .args(args)
-        .current_dir(root())
-        .env_remove("NO_COLOR")
+    util::command(args)
         .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
         .spawn()
         .expect("whi starts")
 }

@@ -1,19 +1,17 @@
 //! Captured requests end to end: `whi sign` builds a request that
 //! `whi validate` verifies, and the secret never appears in any output.
 
+mod util;
+
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
 const SECRET: &str = "whsec_test_7Yq2pL9x";
 
 fn whi(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_whi"))
-        .args(args)
+    let mut child = util::command(args)
         .env("WHI_TEST_SECRET", SECRET)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
         .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
         .spawn()
         .expect("spawn whi");
     if let Some(mut pipe) = child.stdin.take() {
@@ -184,11 +182,8 @@ fn ndjson_problems_are_reported_at_their_line_of_the_log() {
 #[cfg(unix)]
 #[test]
 fn interrupt_exits_130_without_a_trace() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_whi"))
-        .arg("validate")
+    let mut child = util::command(&["validate"])
         .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
         .spawn()
         .expect("spawn whi");
     // whi now waits on stdin; interrupt it as Ctrl-C would

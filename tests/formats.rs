@@ -4,9 +4,11 @@
 //! scanning require, GitHub workflow commands by their grammar. The
 //! snapshots in tests/cmd/ show the text; these tests pin the meaning.
 
+mod util;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 const ENUM: &str = "tests/fixtures/invalid/snipcart/order.status.changed.enum.json";
 const SYNTAX: &str = "tests/fixtures/invalid/salla/order-created-trailing-comma.syntax.json";
@@ -17,14 +19,7 @@ const BATCH: &str = "tests/fixtures/valid/logitrail/batch.json";
 const MISSING: &str = "no/such.json";
 
 fn whi(args: &[&str]) -> Output {
-    let output = Command::new(env!("CARGO_BIN_EXE_whi"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output();
-    match output {
-        Ok(output) => output,
-        Err(err) => panic!("cannot run whi: {err}"),
-    }
+    util::run(args, None)
 }
 
 fn stdout(output: &Output) -> String {
@@ -396,10 +391,8 @@ fn github_escapes_properties_and_messages() {
 
 #[test]
 fn github_without_a_file_keeps_the_position() {
-    let output = Command::new(env!("CARGO_BIN_EXE_whi"))
-        .args(["validate", "--format", "github", "-"])
+    let output = util::command(&["validate", "--format", "github", "-"])
         .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
         .spawn()
         .and_then(|mut child| {
             if let Some(mut stdin) = child.stdin.take() {

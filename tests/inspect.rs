@@ -1,8 +1,9 @@
 //! `whi inspect` and `whi diff` JSON output, checked by parsing it: the
 //! field names are a documented interface.
 
+mod util;
+
 use serde_json::Value;
-use std::process::Command;
 
 const SUMMARY_FIELDS: &[&str] = &[
     "order_id",
@@ -24,17 +25,8 @@ const SUMMARY_FIELDS: &[&str] = &[
 ];
 
 fn whi(args: &[&str]) -> (i32, Vec<Value>) {
-    let out = Command::new(env!("CARGO_BIN_EXE_whi"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run whi");
-    let text = String::from_utf8(out.stdout).expect("utf-8 output");
-    let lines = text
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
-        .collect();
-    (out.status.code().unwrap_or(-1), lines)
+    let out = util::run(args, None);
+    (out.status.code().unwrap_or(-1), util::ndjson(&out))
 }
 
 #[test]

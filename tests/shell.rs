@@ -3,20 +3,17 @@
 //! parsed (not compared as strings), `--max-errors` in JSON, an export whose
 //! `$ref`s all resolve on disk, and every completion shell.
 
+mod util;
+
 use serde_json::Value;
 use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
 const MANY: &str = "tests/fixtures/many-errors/salla-order-created.json";
 
 fn whi(args: &[&str]) -> Output {
-    let output = Command::new(env!("CARGO_BIN_EXE_whi"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdin(Stdio::null())
-        .output();
-    output.unwrap_or_else(|e| panic!("whi {args:?}: {e}"))
+    util::run(args, None)
 }
 
 fn lines(output: &Output) -> Vec<Value> {
@@ -42,10 +39,8 @@ fn every_sample_piped_into_validate_is_valid() {
             on_disk.ok().as_ref(),
             "{name} as embedded"
         );
-        let mut child = Command::new(env!("CARGO_BIN_EXE_whi"))
-            .arg("validate")
+        let mut child = util::command(&["validate"])
             .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
             .spawn()
             .unwrap_or_else(|e| panic!("{e}"));
         if let Some(mut stdin) = child.stdin.take() {
