@@ -106,14 +106,14 @@ fn stages(c: &mut Criterion) {
                     let body = capture::plain("bench", s.text.as_bytes().to_vec());
                     black_box(payload::parse_body(body));
                 }
-            })
+            });
         });
         group.bench_function("detect", |b| {
             b.iter(|| {
                 for s in &set.samples {
                     black_box(detect::detect(&s.payload.value, Overrides::default()));
                 }
-            })
+            });
         });
         // Compile every schema before timing: a run compiles each once.
         for s in &set.samples {
@@ -124,7 +124,7 @@ fn stages(c: &mut Criterion) {
                 for s in &set.samples {
                     let _ = black_box(validate::validate(&s.payload, &s.schema_path));
                 }
-            })
+            });
         });
         group.bench_function("locate", |b| {
             b.iter(|| {
@@ -135,21 +135,21 @@ fn stages(c: &mut Criterion) {
                         }
                     }
                 }
-            })
+            });
         });
         group.bench_function("summarize", |b| {
             b.iter(|| {
                 for s in &set.samples {
                     black_box(set.provider.summarize(&s.event, &s.payload.value));
                 }
-            })
+            });
         });
         group.bench_function("check", |b| {
             b.iter(|| {
                 for s in &set.samples {
                     black_box(report::check(&s.parsed, Overrides::default()));
                 }
-            })
+            });
         });
         group.finish();
     }

@@ -459,7 +459,7 @@ mod tests {
             line: None,
             column: None,
         };
-        let hint = |errors: &[Problem]| super::hint("salla/order.created", errors);
+        let hint = |errors: &[Problem]| hint("salla/order.created", errors);
         assert_eq!(
             hint(&[problem("/data/id", "type", "bad")]).as_deref(),
             Some("salla/order.created/data/id")

@@ -190,7 +190,7 @@ fn expand_glob(pattern: &str, resolved: &mut Vec<Input>, notes: &mut Vec<Note>) 
         match fs::metadata(&path) {
             Ok(meta) if meta.is_file() => matched.push(path),
             Ok(meta) if !meta.is_dir() => {
-                notes.push(skipped(&path, &not_regular(&meta.file_type())))
+                notes.push(skipped(&path, &not_regular(&meta.file_type())));
             }
             _ => {}
         }

@@ -21,7 +21,7 @@ pub fn human(out: &mut dyn Write, palette: &Palette, e: &Explanation) -> io::Res
     let heading = format!("{}{}", e.schema, e.pointer);
     match &e.title {
         Some(title) if e.pointer.is_empty() => {
-            writeln!(out, "{}: {title}", heading.style(palette.strong))?
+            writeln!(out, "{}: {title}", heading.style(palette.strong))?;
         }
         _ => writeln!(out, "{}", heading.style(palette.strong))?,
     }
