@@ -276,6 +276,12 @@ pub struct ValidateArgs {
     /// JSON, `errors_total` still say how many there are).
     #[arg(long, value_name = "N")]
     pub max_errors: Option<usize>,
+
+    /// Fail (exit 1) also when a payload could not be checked (no bundled
+    /// schema for its event) or has warnings: for CI that wants every
+    /// payload checked and clean.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 const SCHEMAS_HELP: &str = "\

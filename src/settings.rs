@@ -96,6 +96,8 @@ pub struct CheckSettings {
     pub quiet: bool,
     /// List at most this many errors per payload (`--max-errors`).
     pub max_errors: Option<usize>,
+    /// Not-checked payloads and warnings fail too (`--strict`).
+    pub strict: bool,
 }
 
 /// Decides colour as STYLE.md says: `auto` = stdout is a terminal, NO_COLOR
@@ -242,6 +244,7 @@ impl CheckSettings {
             secret: secret(args.secret_env.as_deref(), args.secret_file.as_deref())?,
             quiet: args.quiet,
             max_errors: args.max_errors,
+            strict: args.strict,
         })
     }
 

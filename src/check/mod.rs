@@ -3,5 +3,6 @@
 
 pub mod detect;
 pub mod duplicates;
+pub mod misspelt;
 pub mod record;
 pub mod validate;

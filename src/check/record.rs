@@ -4,14 +4,14 @@
 //! `check` runs detection and validation for one parsed input. The record's
 //! fields are a documented interface (README, "JSON output").
 
-use crate::bundle::explain;
-use crate::check::detect::{self, Overrides};
-use crate::check::duplicates;
+use crate::bundle::{catalog, explain};
+use crate::check::detect::{self, Detection, Overrides};
 use crate::check::validate::{self, Problem, ProblemKind, Verdict};
+use crate::check::{duplicates, misspelt};
 use crate::ingest::payload::{Parsed, Payload, SyntaxError};
 use crate::model::signature::{self, Headers, Signature};
 use crate::model::summary::OrderSummary;
-use crate::providers::Handle;
+use crate::providers::{self, Handle};
 use serde::Serialize;
 
 /// What became of one payload.
@@ -150,6 +150,24 @@ fn check_payload(payload: &Payload, overrides: Overrides<'_>) -> Record {
         explain: None,
         delivery_id: None,
     };
+    // An event the body names and its provider does not document is a
+    // typo or a new event: either way nothing checked it, so it fails.
+    if overrides.event.is_none()
+        && let Some(pointer) = detection.provider.event_pointer(&payload.value)
+        && !providers::documents(&*detection.provider, &detection.event)
+    {
+        record.errors.push(Problem::at(
+            pointer,
+            ProblemKind::UnknownEvent,
+            unknown_event(&detection),
+            payload.position(pointer),
+        ));
+        record.valid = Some(false);
+        record.status = Status::Invalid;
+        record.schema = None;
+        record.note = None;
+        return record;
+    }
     match detection.schema_path() {
         Some(path) => {
             let verdict = validate::validate(payload, &path).unwrap_or_else(|broken| Verdict {
@@ -188,6 +206,9 @@ fn check_payload(payload: &Payload, overrides: Overrides<'_>) -> Record {
             );
         }
     }
+    if let Some(schema) = &detection.schema {
+        record.warnings.extend(misspelt::find(payload, schema));
+    }
     for duplicate in duplicates::find(payload) {
         let problem = Problem::at(
             &duplicate.pointer,
@@ -224,6 +245,30 @@ fn check_payload(payload: &Payload, overrides: Overrides<'_>) -> Record {
         record.signature = signature;
     }
     record
+}
+
+/// `"order.craeted" is not an event Salla documents: did you mean order.created?`
+fn unknown_event(detection: &Detection) -> String {
+    let provider = detection.provider;
+    let candidates = provider
+        .documented_events()
+        .iter()
+        .copied()
+        .filter(|e| !e.ends_with(".*"));
+    let suggestions = catalog::near(&detection.event, candidates);
+    let hint = if suggestions.is_empty() {
+        format!(
+            " (whi checks {}; pass --event to check it as one of them)",
+            provider.events().join(", ")
+        )
+    } else {
+        catalog::did_you_mean(&suggestions)
+    };
+    format!(
+        "{:?} is not an event {} documents{hint}",
+        detection.event,
+        provider.title()
+    )
 }
 
 fn unrecognised(payload: &Payload, overrides: Overrides<'_>) -> Record {
@@ -300,12 +345,17 @@ pub struct Tally {
     pub unchecked: usize,
     /// Inputs that could not be read at all.
     pub input_errors: usize,
+    /// Payloads with at least one warning.
+    pub warned: usize,
 }
 
 impl Tally {
     /// Counts one record.
     pub fn add(&mut self, record: &Record) {
         self.payloads += 1;
+        if !record.warnings.is_empty() {
+            self.warned += 1;
+        }
         match record.status {
             Status::Valid => self.valid += 1,
             Status::Invalid => self.invalid += 1,

@@ -65,11 +65,20 @@ pub(super) fn run(
         tally
     };
     out.flush()?;
-    Ok(match tally.exit_code() {
+    let mut outcome = match tally.exit_code() {
         0 => Outcome::Clean,
         1 => Outcome::Negative,
         _ => Outcome::Failed,
-    })
+    };
+    if settings.strict && tally.unchecked + tally.warned > 0 {
+        writeln!(
+            err,
+            "error: --strict: {} not checked (no bundled schema), {} with warnings",
+            tally.unchecked, tally.warned
+        )?;
+        outcome = outcome.merge(Outcome::Negative);
+    }
+    Ok(outcome)
 }
 
 /// Runs `whi validate` and `whi inspect` (without --timeline): each record is

@@ -38,6 +38,10 @@ pub enum ProblemKind {
     BrokenSchema,
     /// An object repeats a key.
     DuplicateKey,
+    /// The body names an event its provider does not document.
+    UnknownEvent,
+    /// A key that is not documented but nearly equals one that is.
+    MisspeltField,
 }
 
 impl ProblemKind {
@@ -52,6 +56,8 @@ impl ProblemKind {
             ProblemKind::Signature => "signature",
             ProblemKind::BrokenSchema => "schema",
             ProblemKind::DuplicateKey => "duplicate-key",
+            ProblemKind::UnknownEvent => "unknown-event",
+            ProblemKind::MisspeltField => "misspelt-field",
         }
     }
 
@@ -60,7 +66,10 @@ impl ProblemKind {
     pub fn is_about_fields(&self) -> bool {
         matches!(
             self,
-            ProblemKind::Schema(_) | ProblemKind::Required { .. } | ProblemKind::DuplicateKey
+            ProblemKind::Schema(_)
+                | ProblemKind::Required { .. }
+                | ProblemKind::DuplicateKey
+                | ProblemKind::MisspeltField
         )
     }
 }

@@ -15,7 +15,25 @@ pub struct Logitrail;
 
 const EVENTS: &[&str] = &["order.info.change", "order.shipped"];
 
+/// Every event type Logitrail documents. `product.info.updated` is the one
+/// its own envelope example uses; inbound shipments are a family.
+const DOCUMENTED: &[&str] = &[
+    "order.info.change",
+    "order.shipped",
+    "product.info.change",
+    "product.info.updated",
+    "product.inventory.change",
+    "product.info.missing",
+    "inbound_shipment.*",
+];
+
 impl Provider for Logitrail {
+    fn documented_events(&self) -> &'static [&'static str] {
+        DOCUMENTED
+    }
+    fn event_pointer(&self, body: &Value) -> Option<&'static str> {
+        body.get("event_type").map(|_| "/event_type")
+    }
     fn name(&self) -> &'static str {
         "logitrail"
     }

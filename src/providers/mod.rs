@@ -37,6 +37,19 @@ pub trait Provider: Sync {
     fn docs_url(&self) -> &'static str;
     /// The events with a bundled schema at `schemas/<name>/<event>.schema.json`.
     fn events(&self) -> &'static [&'static str];
+    /// Every event the provider documents, with a bundled schema or not; a
+    /// name ending in `.*` stands for a documented family
+    /// (`inbound_shipment.*`). A known event without a schema is reported
+    /// *not checked*; an event a body names that is not here is an error.
+    fn documented_events(&self) -> &'static [&'static str] {
+        self.events()
+    }
+    /// The JSON pointer where `body` names its event (`/event`), if it does
+    /// (an event told from the body's shape is never "unknown").
+    fn event_pointer(&self, body: &Value) -> Option<&'static str> {
+        let _ = body;
+        None
+    }
     /// Recognises a webhook body of this provider, or says nothing.
     fn recognise(&self, body: &Value) -> Option<Clue>;
     /// Maps a body of `event` into the normalised order summary.
@@ -107,6 +120,19 @@ pub static REGISTRY: &[&dyn Provider] = &[
     &ongoing::Ongoing,
     &logitrail::Logitrail,
 ];
+
+/// Whether `provider` documents `event` (see [`Provider::documented_events`]).
+pub fn documents(provider: &dyn Provider, event: &str) -> bool {
+    provider
+        .documented_events()
+        .iter()
+        .any(|known| match known.strip_suffix(".*") {
+            Some(family) => event
+                .strip_prefix(family)
+                .is_some_and(|rest| rest.starts_with('.') && rest.len() > 1),
+            None => *known == event,
+        })
+}
 
 /// Looks a provider up by its [`Provider::name`], case-insensitively.
 pub fn find(name: &str) -> Option<&'static dyn Provider> {

@@ -8,7 +8,7 @@
 
 use super::{Clue, Provider, keys_present, str_field};
 use crate::model::summary::{Category, OrderSummary, occurred, text, text_at};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// The Ongoing WMS provider.
 pub struct Ongoing;
@@ -20,7 +20,38 @@ const EVENTS: &[&str] = &[
     "order",
 ];
 
+/// The webhook kinds Ongoing documents beside orders, each keyed by its own
+/// `webhook…Id` in the shared envelope (`webhookEventId`, `system`,
+/// `goodsOwnerId`, `webhookTemplate`, `byUser`, `byComputer`).
+const KINDS: &[(&str, &str)] = &[
+    ("webhookShipmentsId", "shipment"),
+    ("webhookPurchaseOrdersId", "purchase_order"),
+    ("webhookMovesId", "inbound_and_move"),
+    ("webhookMovementArticleItemsId", "movement_order"),
+    ("webhookArticlesId", "article"),
+    ("webhookArticleItemsId", "article_item"),
+    ("webhookPickingsId", "picking"),
+];
+
+/// Order triggers and the other kinds, for listing.
+const DOCUMENTED: &[&str] = &[
+    "order.created",
+    "order.status.changed",
+    "order.picked",
+    "order",
+    "shipment",
+    "purchase_order",
+    "inbound_and_move",
+    "movement_order",
+    "article",
+    "article_item",
+    "picking",
+];
+
 impl Provider for Ongoing {
+    fn documented_events(&self) -> &'static [&'static str] {
+        DOCUMENTED
+    }
     fn name(&self) -> &'static str {
         "ongoing"
     }
@@ -40,7 +71,13 @@ impl Provider for Ongoing {
         let object = body.as_object()?;
         let webhook =
             object.contains_key("webhookOrdersId") || object.contains_key("webhookEventId");
-        if !webhook || !(object.contains_key("orderId") || object.contains_key("orderStatus")) {
+        let order = object.contains_key("orderId") || object.contains_key("orderStatus");
+        if !object.contains_key("webhookOrdersId")
+            && let Some(clue) = other_kind(object)
+        {
+            return Some(clue);
+        }
+        if !webhook || !order {
             return None;
         }
         let keys = keys_present(
@@ -175,6 +212,31 @@ fn tracking(body: &Value) -> (Option<String>, Option<String>) {
         ),
         None => (None, None),
     }
+}
+
+/// A webhook of another kind than orders (shipment, purchase order, …) in
+/// Ongoing's envelope: its own `webhook…Id` with `webhookEventId` or
+/// `goodsOwnerId` beside it. No order schema applies: not checked.
+fn other_kind(object: &Map<String, Value>) -> Option<Clue> {
+    let envelope = object.contains_key("webhookEventId") || object.contains_key("goodsOwnerId");
+    if !envelope {
+        return None;
+    }
+    let (key, kind) = KINDS.iter().find(|(key, _)| object.contains_key(*key))?;
+    Some(Clue {
+        event: (*kind).to_string(),
+        detected_by: format!(
+            "body: {key}, {}",
+            keys_present(
+                object,
+                &["webhookEventId", "goodsOwnerId", "webhookTemplate"]
+            )
+        ),
+        note: Some(format!(
+            "Ongoing's {} webhook, not an order (same envelope)",
+            kind.replace('_', " ")
+        )),
+    })
 }
 
 #[cfg(test)]

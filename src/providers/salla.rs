@@ -34,7 +34,81 @@ const EVENTS: &[&str] = &[
     "order.status.updated",
 ];
 
+/// Every store event Salla documents ("Webhooks – Store Events" and the
+/// app events), order or not: the order events above have schemas.
+const DOCUMENTED: &[&str] = &[
+    "order.created",
+    "order.updated",
+    "order.refunded",
+    "order.deleted",
+    "order.products.updated",
+    "order.payment.updated",
+    "order.coupon.updated",
+    "order.total.price.updated",
+    "order.shipping.address.updated",
+    "order.cancelled",
+    "order.customer.updated",
+    "order.shipment.creating",
+    "order.shipment.created",
+    "order.shipment.return.creating",
+    "order.shipment.return.created",
+    "order.shipment.cancelled",
+    "order.shipment.return.cancelled",
+    "order.status.updated",
+    "product.created",
+    "product.updated",
+    "product.deleted",
+    "product.available",
+    "product.quantity.low",
+    "product.price.updated",
+    "product.status.updated",
+    "product.image.updated",
+    "product.category.updated",
+    "product.brand.updated",
+    "product.tags.updated",
+    "shipping.zone.created",
+    "shipping.zone.updated",
+    "shipping.company.created",
+    "shipping.company.updated",
+    "shipping.company.deleted",
+    "shipment.creating",
+    "shipment.created",
+    "shipment.cancelled",
+    "shipment.updated",
+    "customer.created",
+    "customer.updated",
+    "customer.login",
+    "customer.otp.request",
+    "category.created",
+    "category.updated",
+    "brand.created",
+    "brand.updated",
+    "brand.deleted",
+    "store.branch.created",
+    "store.branch.updated",
+    "store.branch.setDefault",
+    "store.branch.activated",
+    "store.branch.deleted",
+    "storetax.created",
+    "abandoned.cart",
+    "abandoned.cart.updated",
+    "abandoned.cart.status.changed",
+    "abandoned.cart.purchased",
+    "coupon.applied",
+    "invoice.created",
+    "specialoffer.created",
+    "specialoffer.updated",
+    "review.added",
+    "app.*",
+];
+
 impl Provider for Salla {
+    fn documented_events(&self) -> &'static [&'static str] {
+        DOCUMENTED
+    }
+    fn event_pointer(&self, body: &Value) -> Option<&'static str> {
+        body.get("event").map(|_| "/event")
+    }
     /// `created_at` is JavaScript's `Date.toString()`
     /// (`Sun Jun 26 2022 12:21:48 GMT+0300`), not ISO 8601.
     fn timestamp_formats(&self) -> &'static [TimestampFormat] {

@@ -21,7 +21,28 @@ const EVENTS: &[&str] = &[
     "order.notification.created",
 ];
 
+/// Every webhook event Snipcart documents: the order events above, and the
+/// others that share the envelope.
+const DOCUMENTED: &[&str] = &[
+    "order.completed",
+    "order.status.changed",
+    "order.paymentStatus.changed",
+    "order.trackingNumber.changed",
+    "order.refund.created",
+    "order.notification.created",
+    "shippingrates.fetch",
+    "taxes.calculate",
+    "customauth:customer_updated",
+    "subscription.*",
+];
+
 impl Provider for Snipcart {
+    fn documented_events(&self) -> &'static [&'static str] {
+        DOCUMENTED
+    }
+    fn event_pointer(&self, body: &Value) -> Option<&'static str> {
+        body.get("eventName").map(|_| "/eventName")
+    }
     /// Items carry `uniqueId` beside `id`; other lists are keyed by `token`.
     fn identity_keys(&self) -> &'static [&'static str] {
         &["id", "uniqueId", "token"]
