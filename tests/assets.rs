@@ -275,3 +275,45 @@ fn other_events_are_detected_but_not_checked() {
         }
     }
 }
+
+/// The real-payload corpus (tests/real/, see its SOURCES.md): every order
+/// event validates (warnings allowed); every other payload is recognised
+/// with its provider and event and reported not checked. Nothing in it is
+/// invalid, unparseable or unrecognised, and every file has its provenance
+/// row.
+#[test]
+fn every_real_payload_is_accepted_and_has_its_source() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/real");
+    let sources = fs::read_to_string(root.join("SOURCES.md")).expect("tests/real/SOURCES.md");
+    let files = json_files("tests/real");
+    assert!(files.len() >= 20, "the corpus shrank: {}", files.len());
+    let mut checked = 0;
+    for path in &files {
+        let relative = path
+            .strip_prefix(&root)
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_default();
+        assert!(
+            sources.contains(&format!("`{relative}`")),
+            "{relative} has no row in tests/real/SOURCES.md"
+        );
+        let provider_dir = relative.split('/').next().unwrap_or_default();
+        for r in records(path) {
+            assert_eq!(
+                r.provider.map(|p| p.name()),
+                Some(provider_dir),
+                "{relative}: detected as {:?}",
+                r.provider
+            );
+            match r.status {
+                Status::Valid => checked += 1,
+                Status::Unchecked => assert!(r.schema.is_none(), "{relative}"),
+                other => panic!("{relative}: {other:?} {:#?}", r.errors),
+            }
+        }
+    }
+    assert!(
+        checked >= 10,
+        "only {checked} real order payloads validated"
+    );
+}

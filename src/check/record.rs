@@ -272,12 +272,26 @@ fn unknown_event(detection: &Detection) -> String {
 }
 
 fn unrecognised(payload: &Payload, overrides: Overrides<'_>) -> Record {
-    let message = match overrides.provider {
-        Some(p) => format!(
+    // The provider it came closest to, and what it lacked, where one did.
+    let near = match overrides.provider {
+        Some(p) => p.near_miss(&payload.value).map(|m| (p, m)),
+        None => providers::REGISTRY
+            .iter()
+            .find_map(|p| p.near_miss(&payload.value).map(|m| (*p, m))),
+    };
+    let pointer = near.as_ref().map_or("", |(_, m)| m.pointer);
+    let message = match (&near, overrides.provider) {
+        (Some((p, m)), _) => format!(
+            "not a recognised webhook: looks like {} ({}) but {}",
+            p.title(),
+            m.keys,
+            m.lacks
+        ),
+        (None, Some(p)) => format!(
             "does not look like a webhook from {}; pass --event to validate it as one",
             p.title()
         ),
-        None => format!("not a recognised webhook: {}", shape(&payload.value)),
+        (None, None) => format!("not a recognised webhook: {}", shape(&payload.value)),
     };
     Record {
         source: payload.source.clone(),
@@ -289,10 +303,10 @@ fn unrecognised(payload: &Payload, overrides: Overrides<'_>) -> Record {
         detected_by: None,
         note: None,
         errors: vec![Problem::at(
-            "",
+            pointer,
             ProblemKind::Unrecognised,
             message,
-            payload.position(""),
+            payload.position(pointer),
         )],
         warnings: Vec::new(),
         signature: None,

@@ -34,6 +34,28 @@ impl Provider for Logitrail {
     fn event_pointer(&self, body: &Value) -> Option<&'static str> {
         body.get("event_type").map(|_| "/event_type")
     }
+    fn near_miss(&self, body: &Value) -> Option<super::NearMiss> {
+        super::near_miss(
+            body,
+            &[
+                "event_id",
+                "event_type",
+                "webhook_id",
+                "ts",
+                "retry_count",
+                "payload",
+            ],
+            &[
+                (
+                    "/event_type",
+                    "event_type",
+                    |v| v.is_some_and(Value::is_string),
+                    "event_type is not a string",
+                ),
+                ("/payload", "payload", |v| v.is_some(), "has no payload"),
+            ],
+        )
+    }
     fn name(&self) -> &'static str {
         "logitrail"
     }

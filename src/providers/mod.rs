@@ -50,6 +50,13 @@ pub trait Provider: Sync {
         let _ = body;
         None
     }
+    /// For a body no provider recognised: whether it looks like this
+    /// provider's (most of its envelope keys) and what it lacks, for an
+    /// honest "unrecognised" message at the right place.
+    fn near_miss(&self, body: &Value) -> Option<NearMiss> {
+        let _ = body;
+        None
+    }
     /// Recognises a webhook body of this provider, or says nothing.
     fn recognise(&self, body: &Value) -> Option<Clue>;
     /// Maps a body of `event` into the normalised order summary.
@@ -120,6 +127,53 @@ pub static REGISTRY: &[&dyn Provider] = &[
     &ongoing::Ongoing,
     &logitrail::Logitrail,
 ];
+
+/// A body that looks like a provider's webhook but is not one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NearMiss {
+    /// Where the problem is: the offending field, or the object lacking one.
+    pub pointer: &'static str,
+    /// The envelope keys the body has (`event, merchant, data`).
+    pub keys: String,
+    /// What it lacks (`data is not an object`).
+    pub lacks: String,
+}
+
+/// One thing a provider's body must have: `(pointer, key, test, what it
+/// lacks when the key is there but fails the test)`.
+pub(crate) type Rule = (
+    &'static str,
+    &'static str,
+    fn(Option<&Value>) -> bool,
+    &'static str,
+);
+
+/// A near miss when at least two of `envelope`'s keys are present: the
+/// first of `rules` that fails says what the body lacks.
+pub(crate) fn near_miss(body: &Value, envelope: &[&str], rules: &[Rule]) -> Option<NearMiss> {
+    let object = body.as_object()?;
+    let present: Vec<&str> = envelope
+        .iter()
+        .copied()
+        .filter(|k| object.contains_key(*k))
+        .collect();
+    if present.len() < 2 {
+        return None;
+    }
+    rules.iter().find_map(|(pointer, key, ok, lacks)| {
+        let value = object.get(*key);
+        (!ok(value)).then(|| NearMiss {
+            // a missing key is the object's problem; a wrong one is its own
+            pointer: if value.is_some() { pointer } else { "" },
+            keys: present.join(", "),
+            lacks: if value.is_some() {
+                (*lacks).to_string()
+            } else {
+                format!("has no {key}")
+            },
+        })
+    })
+}
 
 /// Whether `provider` documents `event` (see [`Provider::documented_events`]).
 pub fn documents(provider: &dyn Provider, event: &str) -> bool {

@@ -52,6 +52,20 @@ impl Provider for Ongoing {
     fn documented_events(&self) -> &'static [&'static str] {
         DOCUMENTED
     }
+    fn near_miss(&self, body: &Value) -> Option<super::NearMiss> {
+        super::near_miss(
+            body,
+            &[
+                "webhookOrdersId",
+                "webhookEventId",
+                "system",
+                "goodsOwnerId",
+                "orderId",
+                "orderStatus",
+            ],
+            &[("", "orderId", |v| v.is_some(), "has no orderId")],
+        )
+    }
     fn name(&self) -> &'static str {
         "ongoing"
     }

@@ -109,6 +109,39 @@ impl Provider for Salla {
     fn event_pointer(&self, body: &Value) -> Option<&'static str> {
         body.get("event").map(|_| "/event")
     }
+    fn near_miss(&self, body: &Value) -> Option<super::NearMiss> {
+        let object = body.as_object()?;
+        if !object.contains_key("merchant") && !object.contains_key("created_at") {
+            // the store id or the time: recognise wants one of them
+            return super::near_miss(
+                body,
+                &["event", "merchant", "created_at", "data"],
+                &[("", "merchant", |_| false, "")],
+            )
+            .map(|m| super::NearMiss {
+                lacks: "has neither merchant nor created_at".into(),
+                ..m
+            });
+        }
+        super::near_miss(
+            body,
+            &["event", "merchant", "created_at", "data"],
+            &[
+                (
+                    "/event",
+                    "event",
+                    |v| v.is_some_and(Value::is_string),
+                    "event is not a string",
+                ),
+                (
+                    "/data",
+                    "data",
+                    |v| v.is_some_and(Value::is_object),
+                    "data is not an object",
+                ),
+            ],
+        )
+    }
     /// `created_at` is JavaScript's `Date.toString()`
     /// (`Sun Jun 26 2022 12:21:48 GMT+0300`), not ISO 8601.
     fn timestamp_formats(&self) -> &'static [TimestampFormat] {

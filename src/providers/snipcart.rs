@@ -43,6 +43,21 @@ impl Provider for Snipcart {
     fn event_pointer(&self, body: &Value) -> Option<&'static str> {
         body.get("eventName").map(|_| "/eventName")
     }
+    fn near_miss(&self, body: &Value) -> Option<super::NearMiss> {
+        super::near_miss(
+            body,
+            &["eventName", "mode", "createdOn", "content"],
+            &[
+                (
+                    "/eventName",
+                    "eventName",
+                    |v| v.is_some_and(Value::is_string),
+                    "eventName is not a string",
+                ),
+                ("/content", "content", |v| v.is_some(), "has no content"),
+            ],
+        )
+    }
     /// Items carry `uniqueId` beside `id`; other lists are keyed by `token`.
     fn identity_keys(&self) -> &'static [&'static str] {
         &["id", "uniqueId", "token"]
