@@ -25,9 +25,10 @@ fn about() -> String {
 
 const EXIT_STATUS: &str = "\
 Exit status:
-  0  every payload is valid (or has no bundled schema to check it against)
-  1  a payload is invalid (schema or signature), not JSON, or not a
-     recognised webhook
+  0  every payload is valid (or is a documented event without a bundled
+     schema; with --strict: every payload checked, valid, without warnings)
+  1  a payload is invalid (schema, signature, or an event its provider does
+     not document), not JSON, or not a recognised webhook
   2  whi could not do its job: bad flags, a missing or unreadable path,
      a glob matching nothing (the other inputs are still reported)
   130  interrupted (Ctrl-C)";

@@ -4,7 +4,7 @@
 //! payload}`; a batch is a JSON array of envelopes, split into one payload per
 //! element by the input stage. People also paste the bare `payload`
 //! (`{order, shipment?}`), whose event is told from its shape.
-//! Facts: `shared/PROVIDERS.md`, docs excerpt `shared/provider-docs/logitrail-order-webhooks.txt`.
+//! What users need of these facts: `docs/providers.md`.
 
 use super::{Clue, Provider, keys_present, str_field};
 use crate::model::summary::{Category, OrderSummary, occurred, text, text_at};
@@ -131,7 +131,7 @@ fn is_object_id(id: &str) -> bool {
 }
 
 impl Logitrail {
-    /// The status-category mapping of `shared/PROVIDERS.md`.
+    /// The status-category mapping of `docs/providers.md`.
     pub fn category(status: &str) -> Category {
         match status {
             "passive" => Category::Pending,

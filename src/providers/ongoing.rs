@@ -4,7 +4,7 @@
 //! status changed, order picked) with no event field: the trigger is read from
 //! `webhookTemplate`, the webhook type's name, where it names one; otherwise
 //! the event is the generic `order`, validated against the shared definition.
-//! Facts: `shared/PROVIDERS.md`, docs excerpt `shared/provider-docs/ongoing-wms-order-webhooks.txt`.
+//! What users need of these facts: `docs/providers.md`.
 
 use super::{Clue, Provider, keys_present, str_field};
 use crate::model::summary::{Category, OrderSummary, occurred, text, text_at};
@@ -160,7 +160,7 @@ fn trigger(template: &str) -> Option<&'static str> {
 }
 
 impl Ongoing {
-    /// The status-category mapping of `shared/PROVIDERS.md` over the
+    /// The status-category mapping of `docs/providers.md` over the
     /// default status numbers (each warehouse can configure its own).
     pub fn category(number: i64) -> Category {
         match number {

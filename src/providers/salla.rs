@@ -1,7 +1,7 @@
 //! Salla (Saudi e-commerce platform): order webhooks.
 //!
 //! Body: `{event, merchant, created_at, data}`; the event name is in `event`.
-//! Facts: `shared/PROVIDERS.md`, docs excerpt `shared/provider-docs/salla-order-webhooks.txt`.
+//! What users need of these facts: `docs/providers.md`.
 
 use super::{Clue, Provider, TimestampFormat, headers_present, keys_present, str_field};
 use crate::model::signature::{
@@ -209,7 +209,7 @@ impl Provider for Salla {
 }
 
 impl Salla {
-    /// The status-category mapping of `shared/PROVIDERS.md`, on the slug
+    /// The status-category mapping of `docs/providers.md`, on the slug
     /// (custom statuses keep their parent's slug).
     pub fn category(slug: &str) -> Category {
         match slug {

@@ -2,7 +2,7 @@
 //!
 //! Body: `{eventName, mode, createdOn, content}` plus event-specific top-level
 //! fields (`from`/`to`, `trackingNumber`/`trackingUrl`).
-//! Facts: `shared/PROVIDERS.md`, docs excerpt `shared/provider-docs/snipcart-order-webhooks.fr.txt`.
+//! What users need of these facts: `docs/providers.md`.
 
 use super::{Clue, Provider, headers_present, keys_present, str_field};
 use crate::model::signature::{Headers, Secret, Signature, Status};
@@ -141,7 +141,7 @@ impl Provider for Snipcart {
 }
 
 impl Snipcart {
-    /// The status-category mapping of `shared/PROVIDERS.md`.
+    /// The status-category mapping of `docs/providers.md`.
     pub fn category(status: &str) -> Category {
         match status {
             "InProgress" | "Pending" => Category::Pending,
