@@ -215,3 +215,20 @@ fn event_count() -> usize {
         .map(|p| p.events().len())
         .sum()
 }
+
+/// Salla ids can exceed 2^53: they must survive validation and the summary
+/// digit for digit, never through a float.
+#[test]
+fn ids_above_2_pow_53_survive_exactly() {
+    let sample = std::fs::read_to_string(util::root().join("samples/salla/order.created.json"))
+        .expect("sample");
+    let big = sample.replacen("\"id\": 1873402915", "\"id\": 90071992547409931", 1);
+    assert_ne!(big, sample, "the sample's order id moved");
+    let out = util::run(&["inspect", "--format", "json", "-"], Some(big.as_bytes()));
+    let text = util::stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("\"order_id\":\"90071992547409931\""),
+        "{text}"
+    );
+}
