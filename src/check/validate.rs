@@ -46,7 +46,7 @@ fn check(payload: &Payload, validator: &Validator) -> Verdict {
         };
         let warning = schema::WARNING_KEYWORDS.contains(&kind.keyword());
         let pointer = error.instance_path().to_string();
-        let message = shorten(error.to_string(), MAX_MESSAGE);
+        let message = shorten(message_of(&error), MAX_MESSAGE);
         let problem = Problem::at(&pointer, kind, message, payload.position(&pointer));
         if warning {
             verdict.warnings.push(problem);
@@ -59,6 +59,50 @@ fn check(payload: &Payload, validator: &Validator) -> Verdict {
     verdict.errors.sort_by_key(|p| (p.line, p.column));
     verdict.warnings.sort_by_key(|p| (p.line, p.column));
     verdict
+}
+
+/// The validator's message, made to carry its answer where it does not:
+/// an enum error lists the allowed values (all up to [`ENUM_LISTED`], else
+/// that many and a count), a type error names the type found.
+fn message_of(error: &jsonschema::ValidationError<'_>) -> String {
+    let found = || shorten(error.instance().to_string(), 80);
+    match error.kind() {
+        ValidationErrorKind::Enum { options } => {
+            let options = options.as_array().map(Vec::as_slice).unwrap_or_default();
+            let listed: Vec<String> = options
+                .iter()
+                .take(ENUM_LISTED)
+                .map(ToString::to_string)
+                .collect();
+            let more = options.len().saturating_sub(ENUM_LISTED);
+            let rest = if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
+            format!("{} is not one of {}{rest}", found(), listed.join(", "))
+        }
+        ValidationErrorKind::Type { .. } => {
+            format!("{error} (found {})", type_name(error.instance()))
+        }
+        _ => error.to_string(),
+    }
+}
+
+/// The most allowed values an enum error lists.
+const ENUM_LISTED: usize = 12;
+
+/// A JSON value's type, in JSON Schema's words.
+fn type_name(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "boolean",
+        serde_json::Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        serde_json::Value::Number(_) => "number",
+        serde_json::Value::String(_) => "string",
+        serde_json::Value::Array(_) => "array",
+        serde_json::Value::Object(_) => "object",
+    }
 }
 
 /// The longest message kept whole: validator messages quote the offending
