@@ -217,11 +217,19 @@ impl CheckSettings {
         if let (Some(p), Some(event)) = (provider, &args.event)
             && !p.events().contains(&event.as_str())
         {
-            bail!(
-                "{} has no bundled schema for event {event:?}: expected one of {}",
-                p.name(),
-                p.events().join(", ")
-            );
+            let near = crate::bundle::catalog::near(event, p.events().iter().copied());
+            match near.as_slice() {
+                [] => bail!(
+                    "{} has no bundled schema for event {event:?}: expected one of {}",
+                    p.name(),
+                    p.events().join(", ")
+                ),
+                _ => bail!(
+                    "{} has no bundled schema for event {event:?}{}",
+                    p.name(),
+                    crate::bundle::catalog::did_you_mean(&near)
+                ),
+            }
         }
         let mut inputs = args.inputs;
         if inputs.is_empty() {
