@@ -1,7 +1,6 @@
 //! The `whi` binary: parse, resolve, run, map the outcome to an exit code.
 //! A closed stdout (`whi validate samples/ | head -1`) ends the run quietly;
 //! Ctrl-C exits 130.
-#![allow(clippy::print_stderr)]
 
 use clap::Parser;
 use std::io::{self, Write};
@@ -19,7 +18,17 @@ fn main() -> ExitCode {
     // Ctrl-C ends the run at once with the conventional 130 (128 + SIGINT),
     // whoever the parent is, and without a trace. Output already written stays.
     let _ = ctrlc::set_handler(|| std::process::exit(130));
-    let cli = Cli::parse();
+    // clap's own exit would report success when --help cannot be written.
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            return ExitCode::from(if e.print().is_ok() {
+                e.exit_code() as u8
+            } else {
+                2
+            });
+        }
+    };
     let outcome = Settings::resolve(cli, &Terminal::detect()).and_then(|settings| {
         let mut out = io::BufWriter::new(io::stdout().lock());
         let outcome = commands::run(
@@ -35,7 +44,8 @@ fn main() -> ExitCode {
         Ok(outcome) => ExitCode::from(outcome.code()),
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            // A full or closed stderr must not turn into a panic.
+            let _ = writeln!(io::stderr(), "error: {err:#}");
             ExitCode::from(2)
         }
     }

@@ -615,3 +615,26 @@ fn stdout_closed_early_ends_quietly() {
         assert_eq!((code, stderr.as_str()), (0, ""), "{format}");
     }
 }
+
+/// A full stderr (`2>/dev/full`) or stdout (`--help >/dev/full`) is an
+/// error to report by exit status, never a panic (101) or a false success.
+#[cfg(target_os = "linux")]
+#[test]
+fn full_output_devices_fail_cleanly() {
+    let full = || {
+        fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full")
+    };
+    let status = util::command(&["validate", "no/such.json"])
+        .stderr(full())
+        .status()
+        .expect("whi runs");
+    assert_eq!(status.code(), Some(2), "stderr full");
+    let status = util::command(&["--help"])
+        .stdout(full())
+        .status()
+        .expect("whi runs");
+    assert_eq!(status.code(), Some(2), "--help into a full stdout");
+}
