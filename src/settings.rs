@@ -10,6 +10,7 @@ use crate::cli::{
 use crate::model::signature::Secret;
 use crate::providers::{self, Provider};
 use anyhow::{Context, Result, bail};
+use std::io::Read;
 use std::path::Path;
 
 /// What the environment says about colour.
@@ -272,6 +273,9 @@ impl CheckSettings {
     }
 }
 
+/// The largest secret file read.
+const MAX_SECRET: u64 = 4 << 10;
+
 /// Reads the secret named by `--secret-env VAR` or `--secret-file PATH`.
 /// Secrets are never taken as bare arguments (they would land in shell
 /// history and process lists) and never printed.
@@ -283,8 +287,20 @@ pub fn secret(env: Option<&str>, file: Option<&Path>) -> Result<Option<Secret>> 
             None => bail!("--secret-env {var}: the variable is not set"),
         },
         (None, Some(path)) => {
-            let bytes =
-                std::fs::read(path).with_context(|| format!("--secret-file {}", path.display()))?;
+            // A secret is a few dozen bytes: read at most 4 KiB and one more,
+            // so /dev/zero or a wrong path to a big file is an error, not an
+            // endless read.
+            let mut bytes = Vec::new();
+            std::fs::File::open(path)
+                .and_then(|file| file.take(MAX_SECRET + 1).read_to_end(&mut bytes))
+                .with_context(|| format!("--secret-file {}", path.display()))?;
+            if bytes.len() as u64 > MAX_SECRET {
+                bail!(
+                    "--secret-file {}: larger than {} KiB, which no webhook secret is",
+                    path.display(),
+                    MAX_SECRET >> 10
+                );
+            }
             if bytes.is_empty() {
                 bail!("--secret-file {}: the file is empty", path.display());
             }

@@ -638,3 +638,15 @@ fn full_output_devices_fail_cleanly() {
         .expect("whi runs");
     assert_eq!(status.code(), Some(2), "--help into a full stdout");
 }
+
+/// `--secret-file /dev/zero` used to read until memory ran out.
+#[cfg(unix)]
+#[test]
+fn an_endless_secret_file_is_refused() {
+    let run = whi(&["validate", "--secret-file", "/dev/zero", GOOD], b"");
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr.trim_end(),
+        "error: --secret-file /dev/zero: larger than 4 KiB, which no webhook secret is"
+    );
+}
