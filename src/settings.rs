@@ -195,6 +195,10 @@ impl SignSettings {
 
 /// `http://host:port/path` → (`host:port`, `/path`).
 fn split_url(url: &str) -> Result<(&str, &str)> {
+    // CR or LF would inject headers into the printed request.
+    if url.chars().any(char::is_control) || url.contains(' ') {
+        bail!("--url: a URL holds no spaces or control characters (CR, LF, …)");
+    }
     let rest = url
         .strip_prefix("http://")
         .or_else(|| url.strip_prefix("https://"))

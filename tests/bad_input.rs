@@ -650,3 +650,25 @@ fn an_endless_secret_file_is_refused() {
         "error: --secret-file /dev/zero: larger than 4 KiB, which no webhook secret is"
     );
 }
+
+/// `whi sign --url` with CR/LF would inject headers into the printed request.
+#[test]
+fn sign_refuses_a_url_with_line_breaks() {
+    let run = whi(
+        &[
+            "sign",
+            "--provider",
+            "salla",
+            "--secret-file",
+            "tests/fixtures/capture/secret.txt",
+            "--request",
+            "--url",
+            "http://localhost/hook\r\nX-Injected: 1",
+            GOOD,
+        ],
+        b"",
+    );
+    assert_eq!(run.code, 2);
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+    assert!(run.stderr.contains("--url"), "{}", run.stderr);
+}
