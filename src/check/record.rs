@@ -250,11 +250,7 @@ fn check_payload(payload: &Payload, overrides: Overrides<'_>) -> Record {
 /// `"order.craeted" is not an event Salla documents: did you mean order.created?`
 fn unknown_event(detection: &Detection) -> String {
     let provider = detection.provider;
-    let candidates = provider
-        .documented_events()
-        .iter()
-        .copied()
-        .filter(|e| !e.ends_with(".*"));
+    let candidates = providers::documented_events(&*provider).filter(|e| !e.ends_with(".*"));
     let suggestions = catalog::near(&detection.event, candidates);
     let hint = if suggestions.is_empty() {
         format!(

@@ -15,11 +15,10 @@ pub struct Logitrail;
 
 const EVENTS: &[&str] = &["order.info.change", "order.shipped"];
 
-/// Every event type Logitrail documents. `product.info.updated` is the one
-/// its own envelope example uses; inbound shipments are a family.
-const DOCUMENTED: &[&str] = &[
-    "order.info.change",
-    "order.shipped",
+/// The event types Logitrail documents beside the order events.
+/// `product.info.updated` is the one its own envelope example uses; inbound
+/// shipments are a family.
+const OTHER_EVENTS: &[&str] = &[
     "product.info.change",
     "product.info.updated",
     "product.inventory.change",
@@ -28,8 +27,8 @@ const DOCUMENTED: &[&str] = &[
 ];
 
 impl Provider for Logitrail {
-    fn documented_events(&self) -> &'static [&'static str] {
-        DOCUMENTED
+    fn other_events(&self) -> &'static [&'static str] {
+        OTHER_EVENTS
     }
     fn event_pointer(&self, body: &Value) -> Option<&'static str> {
         body.get("event_type").map(|_| "/event_type")

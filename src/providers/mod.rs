@@ -37,12 +37,12 @@ pub trait Provider: Sync {
     fn docs_url(&self) -> &'static str;
     /// The events with a bundled schema at `schemas/<name>/<event>.schema.json`.
     fn events(&self) -> &'static [&'static str];
-    /// Every event the provider documents, with a bundled schema or not; a
-    /// name ending in `.*` stands for a documented family
-    /// (`inbound_shipment.*`). A known event without a schema is reported
-    /// *not checked*; an event a body names that is not here is an error.
-    fn documented_events(&self) -> &'static [&'static str] {
-        self.events()
+    /// The events the provider documents beside [`Provider::events`], which
+    /// have no bundled schema; a name ending in `.*` stands for a
+    /// documented family (`inbound_shipment.*`). These are reported *not
+    /// checked*; an event a body names that is in neither list is an error.
+    fn other_events(&self) -> &'static [&'static str] {
+        &[]
     }
     /// The JSON pointer where `body` names its event (`/event`), if it does
     /// (an event told from the body's shape is never "unknown").
@@ -175,17 +175,23 @@ pub(crate) fn near_miss(body: &Value, envelope: &[&str], rules: &[Rule]) -> Opti
     })
 }
 
-/// Whether `provider` documents `event` (see [`Provider::documented_events`]).
-pub fn documents(provider: &dyn Provider, event: &str) -> bool {
+/// Every event `provider` documents: those with schemas, then the others.
+pub fn documented_events(provider: &dyn Provider) -> impl Iterator<Item = &'static str> {
     provider
-        .documented_events()
+        .events()
         .iter()
-        .any(|known| match known.strip_suffix(".*") {
-            Some(family) => event
-                .strip_prefix(family)
-                .is_some_and(|rest| rest.starts_with('.') && rest.len() > 1),
-            None => *known == event,
-        })
+        .chain(provider.other_events())
+        .copied()
+}
+
+/// Whether `provider` documents `event` (see [`Provider::other_events`]).
+pub fn documents(provider: &dyn Provider, event: &str) -> bool {
+    documented_events(provider).any(|known| match known.strip_suffix(".*") {
+        Some(family) => event
+            .strip_prefix(family)
+            .is_some_and(|rest| rest.starts_with('.') && rest.len() > 1),
+        None => known == event,
+    })
 }
 
 /// Looks a provider up by its [`Provider::name`], case-insensitively.

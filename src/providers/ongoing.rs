@@ -33,12 +33,8 @@ const KINDS: &[(&str, &str)] = &[
     ("webhookPickingsId", "picking"),
 ];
 
-/// Order triggers and the other kinds, for listing.
-const DOCUMENTED: &[&str] = &[
-    "order.created",
-    "order.status.changed",
-    "order.picked",
-    "order",
+/// The webhook kinds beside orders (see `KINDS`).
+const OTHER_EVENTS: &[&str] = &[
     "shipment",
     "purchase_order",
     "inbound_and_move",
@@ -49,8 +45,8 @@ const DOCUMENTED: &[&str] = &[
 ];
 
 impl Provider for Ongoing {
-    fn documented_events(&self) -> &'static [&'static str] {
-        DOCUMENTED
+    fn other_events(&self) -> &'static [&'static str] {
+        OTHER_EVENTS
     }
     fn near_miss(&self, body: &Value) -> Option<super::NearMiss> {
         super::near_miss(
