@@ -13,6 +13,7 @@
 //! that the user may have expected is a [`Note`]. An input larger than
 //! [`MAX_INPUT`] (`/dev/zero`, `yes |`) is an error, not an endless read.
 
+use crate::ingest::globbing;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -175,31 +176,19 @@ fn is_glob(input: &str) -> bool {
 }
 
 fn expand_glob(pattern: &str, resolved: &mut Vec<Input>, notes: &mut Vec<Note>) {
-    let paths = match glob::glob(pattern) {
-        Ok(paths) => paths,
-        Err(err) => {
-            resolved.push(error(
-                pattern,
-                &format!("invalid glob pattern: {}", err.msg),
-            ));
+    // Walked by whi itself: links to directories are not followed (issue 16).
+    let matched = match globbing::expand(pattern) {
+        Ok(matched) => matched,
+        Err(message) => {
+            resolved.push(error(pattern, &message));
             return;
         }
     };
-    let mut matched = Vec::new();
-    for path in paths.filter_map(Result::ok) {
-        match fs::metadata(&path) {
-            Ok(meta) if meta.is_file() => matched.push(path),
-            Ok(meta) if !meta.is_dir() => {
-                notes.push(skipped(&path, &not_regular(&meta.file_type())));
-            }
-            _ => {}
-        }
-    }
-    matched.sort();
-    if matched.is_empty() {
+    notes.extend(matched.skipped.iter().map(|(path, why)| skipped(path, why)));
+    if matched.files.is_empty() {
         resolved.push(error(pattern, "glob matched no files"));
     }
-    resolved.extend(matched.into_iter().map(Input::File));
+    resolved.extend(matched.files.into_iter().map(Input::File));
 }
 
 fn expand_dir(dir: &Path, resolved: &mut Vec<Input>, notes: &mut Vec<Note>) {

@@ -3,6 +3,7 @@
 //! value sits in the text. Never names a provider.
 
 pub mod capture;
+mod globbing;
 pub mod input;
 pub mod locate;
 pub mod payload;
