@@ -1,5 +1,6 @@
 //! The `whi` binary: parse, resolve, run, map the outcome to an exit code.
-//! A closed stdout (`whi validate samples/ | head -1`) ends the run quietly;
+//! A closed stdout (`whi validate samples/ | head -1`) is written no more,
+//! and the run goes on to its real exit status;
 //! Ctrl-C exits 130.
 
 use clap::Parser;
@@ -7,6 +8,7 @@ use std::io::{self, Write};
 use std::process::ExitCode;
 use whi::cli::Cli;
 use whi::commands;
+use whi::render::pipe::Closable;
 use whi::settings::{Settings, Terminal};
 
 /// Parsing and validating allocate many small objects; mimalloc serves them
@@ -30,12 +32,14 @@ fn main() -> ExitCode {
         }
     };
     let outcome = Settings::resolve(cli, &Terminal::detect()).and_then(|settings| {
-        let mut out = io::BufWriter::new(io::stdout().lock());
+        // A reader that leaves (`| head -1`) stops the writing, not the
+        // checking: the exit status stays the real verdict.
+        let mut out = io::BufWriter::new(Closable::new(io::stdout().lock()));
         let outcome = commands::run(
             settings,
             &mut io::stdin().lock(),
             &mut out,
-            &mut io::stderr(),
+            &mut Closable::new(io::stderr()),
         );
         out.flush()?;
         outcome

@@ -164,3 +164,47 @@ fn globs_follow_no_directory_links() {
         assert!(run.stderr.contains(&note), "{}", run.stderr);
     }
 }
+
+// ---------------------------------------------------------- exit codes
+
+/// `whi validate bad/ | head -1` exited 0, so a CI step with `pipefail`
+/// passed invalid payloads: a closed stdout stops the writing, not the
+/// checking, and the exit status is the real verdict.
+#[test]
+fn a_closed_stdout_keeps_the_real_verdict() {
+    use std::io::BufRead;
+    let temp = Temp::new("head");
+    temp.file("0000.json", sample());
+    for i in 1..2000 {
+        temp.file(&format!("{i:04}.json"), "{\"event\": \"order.created\"}");
+    }
+    let dir = temp.arg("");
+    for format in ["human", "json"] {
+        let mut child = spawn(&["validate", "--format", format, &dir]);
+        drop(child.stdin.take());
+        let mut out = std::io::BufReader::new(child.stdout.take().expect("stdout"));
+        let err = reader(child.stderr.take().expect("stderr"));
+        let mut first = String::new();
+        out.read_line(&mut first).expect("a line");
+        assert!(first.contains("0000.json"), "{first}");
+        drop(out);
+        let code = wait(&mut child);
+        let stderr = err.join().expect("stderr");
+        assert_eq!((code, stderr.as_str()), (1, ""), "{format}");
+    }
+}
+
+/// An EPIPE on stderr hid a missing input (exit 0): the run goes on.
+#[test]
+fn a_closed_stderr_does_not_hide_a_missing_input() {
+    let mut child = util::command(&["validate", "no/such/file.json", GOOD])
+        .stdin(Stdio::null())
+        .spawn()
+        .expect("whi starts");
+    drop(child.stderr.take());
+    let out = reader(child.stdout.take().expect("stdout"));
+    let code = wait(&mut child);
+    let stdout = out.join().expect("stdout");
+    assert_eq!(code, 2, "{stdout}");
+    assert!(stdout.contains("order.created valid"), "{stdout}");
+}

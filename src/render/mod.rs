@@ -6,6 +6,7 @@
 
 pub mod human;
 pub mod json;
+pub mod pipe;
 
 // The catalog commands: `whi schemas`, `whi samples`, `whi explain`.
 pub mod catalog;
