@@ -286,7 +286,15 @@ const MAX_SECRET: u64 = 4 << 10;
 pub fn secret(env: Option<&str>, file: Option<&Path>) -> Result<Option<Secret>> {
     match (env, file) {
         (Some(var), _) => match std::env::var_os(var) {
-            Some(value) if !value.is_empty() => Ok(Some(Secret::new(value.into_encoded_bytes()))),
+            Some(value) if !value.is_empty() => {
+                let secret = Secret::new(value.into_encoded_bytes());
+                if secret.expose().is_empty() {
+                    bail!(
+                        "--secret-env {var}: the variable holds only a line break: the secret is empty"
+                    );
+                }
+                Ok(Some(secret))
+            }
             Some(_) => bail!("--secret-env {var}: the variable is empty"),
             None => bail!("--secret-env {var}: the variable is not set"),
         },
@@ -308,7 +316,16 @@ pub fn secret(env: Option<&str>, file: Option<&Path>) -> Result<Option<Secret>> 
             if bytes.is_empty() {
                 bail!("--secret-file {}: the file is empty", path.display());
             }
-            Ok(Some(Secret::new(bytes)))
+            let secret = Secret::new(bytes);
+            // `echo > secret.txt` with the variable unset: an empty key
+            // would sign and verify as if it were one.
+            if secret.expose().is_empty() {
+                bail!(
+                    "--secret-file {}: holds only a line break: the secret is empty",
+                    path.display()
+                );
+            }
+            Ok(Some(secret))
         }
         (None, None) => Ok(None),
     }

@@ -208,3 +208,154 @@ fn a_closed_stderr_does_not_hide_a_missing_input() {
     assert_eq!(code, 2, "{stdout}");
     assert!(stdout.contains("order.created valid"), "{stdout}");
 }
+
+// ---------------------------------------------------------- signatures
+
+const SECRET: &str = "tests/fixtures/capture/secret.txt";
+
+/// The X-Salla-Signature `whi sign` computes for `body` (a file).
+fn salla_signature(body: &str) -> String {
+    let run = whi(
+        &["sign", "--provider", "salla", "--secret-file", SECRET, body],
+        b"",
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    run.stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("X-Salla-Signature: "))
+        .expect("a signature header")
+        .to_string()
+}
+
+/// A raw request carrying `body` with `signatures` as X-Salla-Signature headers.
+fn salla_capture(body: &[u8], signatures: &[&str]) -> Vec<u8> {
+    let mut request =
+        b"POST /hook HTTP/1.1\r\nHost: example.com\r\nX-Salla-Security-Strategy: Signature\r\n"
+            .to_vec();
+    for signature in signatures {
+        request.extend_from_slice(format!("X-Salla-Signature: {signature}\r\n").as_bytes());
+    }
+    request.extend_from_slice(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes());
+    request.extend_from_slice(body);
+    request
+}
+
+/// The signature error of a one-payload `--format json` run, and its exit code.
+fn signature_error(capture: &str) -> (i32, String) {
+    let run = whi(
+        &[
+            "validate",
+            "--format",
+            "json",
+            "--secret-file",
+            SECRET,
+            capture,
+        ],
+        b"",
+    );
+    let records = run.records();
+    let message = records[0]["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["message"].as_str())
+        .find(|m| m.starts_with("signature invalid"))
+        .unwrap_or_default()
+        .to_string();
+    (run.code, message)
+}
+
+/// Two X-Salla-Signature headers: the first won silently. Ambiguous: invalid.
+#[test]
+fn a_duplicated_signature_header_is_invalid_and_says_why() {
+    let temp = Temp::new("dup-sig");
+    let mac = salla_signature(GOOD);
+    let capture = temp.file(
+        "twice.http",
+        salla_capture(sample().as_bytes(), &[&mac, &"0".repeat(64)]),
+    );
+    let (code, message) = signature_error(&capture);
+    assert_eq!(code, 1);
+    assert!(
+        message.contains("2 X-Salla-Signature headers: ambiguous"),
+        "{message}"
+    );
+    let once = temp.file("once.http", salla_capture(sample().as_bytes(), &[&mac]));
+    assert_eq!(signature_error(&once), (0, String::new()));
+}
+
+/// A BOM was stripped before the HMAC: `sign` and the check use raw bytes.
+#[test]
+fn a_byte_order_mark_is_signed_and_verified_as_sent() {
+    let temp = Temp::new("bom-sig");
+    let with_bom = [&b"\xEF\xBB\xBF"[..], sample().as_bytes()].concat();
+    let body = temp.file("bom.json", &with_bom);
+    let mac = salla_signature(&body);
+    assert_ne!(mac, salla_signature(GOOD), "the BOM is signed");
+    let signed = temp.file("signed.http", salla_capture(&with_bom, &[&mac]));
+    assert_eq!(signature_error(&signed), (0, String::new()));
+    // Signed without the BOM, captured with it: the BOM is named.
+    let added = temp.file(
+        "added.http",
+        salla_capture(&with_bom, &[&salla_signature(GOOD)]),
+    );
+    let (code, message) = signature_error(&added);
+    assert_eq!(code, 1);
+    assert!(message.contains("byte order mark"), "{message}");
+}
+
+/// A secret file holding only a newline became an empty key that signed.
+#[test]
+fn a_secret_file_of_one_line_break_is_refused() {
+    let temp = Temp::new("empty-secret");
+    for (name, bytes) in [("lf.txt", "\n"), ("crlf.txt", "\r\n")] {
+        let secret = temp.file(name, bytes);
+        for command in ["sign", "validate"] {
+            let mut args = vec![command, "--secret-file", &secret, GOOD];
+            if command == "sign" {
+                args.splice(1..1, ["--provider", "salla"]);
+            }
+            let run = whi(&args, b"");
+            assert_eq!(run.code, 2, "{command} {name}");
+            assert!(run.stdout.is_empty(), "{}", run.stdout);
+            assert_eq!(
+                run.stderr.trim_end(),
+                format!(
+                    "error: --secret-file {secret}: holds only a line break: the secret is empty"
+                )
+            );
+        }
+    }
+}
+
+/// `sha256=<hex>` and a 16-byte digest were both "the secret is wrong".
+#[test]
+fn prefixed_and_short_digests_get_their_own_diagnosis() {
+    let temp = Temp::new("digest-form");
+    let mac = salla_signature(GOOD);
+    let body = sample();
+    let cases = [
+        (
+            "prefixed.http",
+            format!("sha256={mac}"),
+            "starts with sha256=",
+        ),
+        (
+            "short.http",
+            mac[..32].to_string(),
+            "is a 16-byte digest (32 hex digits)",
+        ),
+        (
+            "junk.http",
+            "not-hex".to_string(),
+            "is not a hex HMAC-SHA256 digest",
+        ),
+    ];
+    for (name, signature, words) in cases {
+        let capture = temp.file(name, salla_capture(body.as_bytes(), &[&signature]));
+        let (code, message) = signature_error(&capture);
+        assert_eq!(code, 1, "{name}");
+        assert!(message.contains(words), "{name}: {message}");
+        assert!(!message.contains("secret is wrong"), "{name}: {message}");
+    }
+}

@@ -228,7 +228,7 @@ fn check_payload(payload: &Payload, overrides: Overrides<'_>) -> Record {
         let signature =
             detection
                 .provider
-                .check_signature(headers, payload.text.as_bytes(), overrides.secret);
+                .check_signature(headers, &payload.raw(), overrides.secret);
         if let Some(sig) = signature
             .as_ref()
             .filter(|s| s.status == signature::Status::Invalid)

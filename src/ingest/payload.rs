@@ -33,12 +33,25 @@ pub struct Payload {
     pub origin: Option<Position>,
     /// A remark about the capture (e.g. a Content-Length mismatch).
     pub capture_note: Option<String>,
+    /// Whether the body began with a UTF-8 byte order mark, which `text`
+    /// leaves out: signatures are computed over the raw bytes, BOM included.
+    pub bom: bool,
     /// What locating problems in `text` has learnt so far, shared by every
     /// payload of the same text so that many problems cost one scan.
     pub index: Arc<Index>,
 }
 
 impl Payload {
+    /// The body's bytes as received, which is what a provider signs: `text`
+    /// with the byte order mark put back if the body had one.
+    pub fn raw(&self) -> std::borrow::Cow<'_, [u8]> {
+        if self.bom {
+            std::borrow::Cow::Owned([&b"\xEF\xBB\xBF"[..], self.text.as_bytes()].concat())
+        } else {
+            std::borrow::Cow::Borrowed(self.text.as_bytes())
+        }
+    }
+
     /// Line and column, in the input, of the value at `pointer` inside this body.
     pub fn position(&self, pointer: &str) -> Option<Position> {
         self.offset(pointer).map(|offset| self.at(offset))
@@ -122,6 +135,7 @@ pub fn parse_body(body: Body) -> Vec<Parsed> {
         note,
     } = body;
     let headers: Arc<[(String, String)]> = headers.into();
+    let bom = bytes.starts_with(b"\xEF\xBB\xBF");
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let text = match decode(bytes) {
         Ok(text) => text,
@@ -157,6 +171,7 @@ pub fn parse_body(body: Body) -> Vec<Parsed> {
                     headers: Arc::clone(&headers),
                     origin,
                     capture_note: note.clone(),
+                    bom,
                     index: Arc::clone(&index),
                 })
             })
@@ -169,6 +184,7 @@ pub fn parse_body(body: Body) -> Vec<Parsed> {
             headers,
             origin,
             capture_note: note,
+            bom,
             index,
         })],
     }

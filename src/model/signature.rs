@@ -88,6 +88,15 @@ impl<'a> Headers<'a> {
             .map(|(_, v)| v.as_str())
     }
 
+    /// Every value of `name`, in the order captured.
+    pub fn all(&self, name: &str) -> Vec<&'a str> {
+        self.0
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
     /// Whether any headers were captured at all.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
@@ -169,6 +178,41 @@ pub fn verify_hmac_sha256_hex(key: &[u8], body: &[u8], signature_hex: &str) -> O
     Some(mac.verify_slice(&expected).is_ok())
 }
 
+/// What is wrong with a signature header that should carry the lower-case
+/// hex of an HMAC-SHA256 (32 bytes), when it does not: a `sha256=` prefix
+/// (GitHub's style, which the provider does not send), another length (a
+/// 16-byte MD5-sized digest, a header cut short), or not hex at all. `None`
+/// when it has the right form. The answer names `header`.
+pub fn hex_digest_problem(header: &str, value: &str) -> Option<String> {
+    let value = value.trim();
+    if let Some((prefix, rest)) = value.split_once('=')
+        && prefix.eq_ignore_ascii_case("sha256")
+    {
+        return Some(format!(
+            "{header} starts with {prefix}=, a prefix the provider does not send (GitHub's style): the header was rewritten on its way; the provider sends the bare hex digest{}",
+            if hex_digest_problem(header, rest).is_none() {
+                ""
+            } else {
+                ", and what follows the prefix is not one either"
+            }
+        ));
+    }
+    match hex::decode(value) {
+        Err(_) => Some(format!(
+            "{header} is not a hex HMAC-SHA256 digest (64 hex digits)"
+        )),
+        Ok(bytes) if bytes.len() == 32 => None,
+        Ok(bytes) if bytes.len() == 16 => Some(format!(
+            "{header} is a 16-byte digest (32 hex digits), not a 32-byte HMAC-SHA256 (64 hex digits): an MD5-sized value, or a header cut in half"
+        )),
+        Ok(bytes) => Some(format!(
+            "{header} is a {}-byte digest ({} hex digits), not a 32-byte HMAC-SHA256 (64 hex digits)",
+            bytes.len(),
+            value.len()
+        )),
+    }
+}
+
 /// Compares two byte strings in time that depends only on their lengths.
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
@@ -214,6 +258,21 @@ mod tests {
         let secret = Secret::new(b"s3cr3t\n".to_vec());
         assert_eq!(secret.expose(), b"s3cr3t");
         assert_eq!(format!("{secret:?}"), "Secret(…)");
+    }
+
+    #[test]
+    fn malformed_digests_are_named() {
+        let mac = hmac_sha256_hex(b"k", b"body");
+        assert_eq!(hex_digest_problem("X-Sig", &mac), None);
+        let prefixed = hex_digest_problem("X-Sig", &format!("sha256={mac}")).unwrap_or_default();
+        assert!(prefixed.contains("starts with sha256="), "{prefixed}");
+        assert!(!prefixed.contains("not one either"), "{prefixed}");
+        let short = hex_digest_problem("X-Sig", &mac[..32]).unwrap_or_default();
+        assert!(short.contains("16-byte digest"), "{short}");
+        let odd = hex_digest_problem("X-Sig", &mac[..40]).unwrap_or_default();
+        assert!(odd.contains("20-byte digest (40 hex digits)"), "{odd}");
+        let junk = hex_digest_problem("X-Sig", "zz").unwrap_or_default();
+        assert!(junk.contains("not a hex"), "{junk}");
     }
 
     #[test]

@@ -5,7 +5,8 @@
 
 use super::{Clue, Provider, TimestampFormat, headers_present, keys_present, str_field};
 use crate::model::signature::{
-    Headers, Secret, Signature, Status, constant_time_eq, hmac_sha256_hex, verify_hmac_sha256_hex,
+    Headers, Secret, Signature, Status, constant_time_eq, hex_digest_problem, hmac_sha256_hex,
+    verify_hmac_sha256_hex,
 };
 use crate::model::summary::{Category, OrderSummary, currency, full_name, occurred, text, text_at};
 use serde_json::Value;
@@ -309,13 +310,26 @@ fn check_signature(
     if token_mode {
         return Some(check_token(headers, secret));
     }
-    let Some(signature) = headers.get("X-Salla-Signature") else {
+    let signatures = headers.all("X-Salla-Signature");
+    let Some(&signature) = signatures.first() else {
         return Some(Signature::new(
             "salla-signature",
             Status::Missing,
             "no X-Salla-Signature header: give whi the whole captured request, headers included",
         ));
     };
+    // Salla sends one; with two, which one a receiver checks is a guess
+    // (the first, the last, both joined by a comma): refuse to guess.
+    if signatures.len() > 1 {
+        return Some(Signature::new(
+            "salla-signature",
+            Status::Invalid,
+            format!(
+                "{} X-Salla-Signature headers: ambiguous, so none is trusted (Salla sends one; a proxy or the capture added the others)",
+                signatures.len()
+            ),
+        ));
+    }
     let Some(secret) = secret else {
         return Some(Signature::new(
             "salla-signature",
@@ -323,6 +337,9 @@ fn check_signature(
             "X-Salla-Signature is present; pass --secret-env VAR or --secret-file PATH to verify it",
         ));
     };
+    if let Some(problem) = hex_digest_problem("X-Salla-Signature", signature) {
+        return Some(Signature::new("salla-signature", Status::Invalid, problem));
+    }
     Some(
         match verify_hmac_sha256_hex(secret.expose(), body, signature) {
             None => Signature::new(
@@ -348,6 +365,12 @@ fn check_signature(
 /// way (Salla signs the exact bytes of PHP's compact `json_encode`, with `\/`
 /// and `\uXXXX` escapes), or the secret is wrong.
 fn diagnose(body: &[u8], secret: &Secret, signature: &str) -> String {
+    // The signed bytes are the raw bytes: a BOM the capture added breaks them.
+    if let Some(rest) = body.strip_prefix(b"\xEF\xBB\xBF")
+        && verify_hmac_sha256_hex(secret.expose(), rest, signature) == Some(true)
+    {
+        return "the body starts with a byte order mark (EF BB BF) that Salla did not sign: the body without it verifies, so the capture or an editor added it".into();
+    }
     if let Some(original) = salla_encoding(body)
         && original != body
         && verify_hmac_sha256_hex(secret.expose(), &original, signature) == Some(true)
@@ -583,6 +606,34 @@ mod tests {
             reason.contains("re-serialised after Salla signed it"),
             "{reason}"
         );
+    }
+
+    #[test]
+    fn duplicated_prefixed_short_and_bom_signatures_are_diagnosed() {
+        let mac = hmac_sha256_hex(b"s3cret", SALLA_BODY);
+        let twice = headers(&[("X-Salla-Signature", &mac), ("x-salla-signature", &mac)]);
+        let (status, reason) = status_of(&twice, SALLA_BODY, "s3cret");
+        assert_eq!(status, Status::Invalid);
+        assert!(
+            reason.starts_with("2 X-Salla-Signature headers: ambiguous"),
+            "{reason}"
+        );
+        let prefixed = headers(&[("X-Salla-Signature", &format!("sha256={mac}"))]);
+        let (status, reason) = status_of(&prefixed, SALLA_BODY, "s3cret");
+        assert_eq!(status, Status::Invalid);
+        assert!(reason.contains("starts with sha256="), "{reason}");
+        let short = headers(&[("X-Salla-Signature", &mac[..32])]);
+        let (status, reason) = status_of(&short, SALLA_BODY, "s3cret");
+        assert_eq!(status, Status::Invalid);
+        assert!(reason.contains("16-byte digest"), "{reason}");
+        let bom = [&b"\xEF\xBB\xBF"[..], SALLA_BODY].concat();
+        let one = headers(&[("X-Salla-Signature", &mac)]);
+        let (status, reason) = status_of(&one, &bom, "s3cret");
+        assert_eq!(status, Status::Invalid);
+        assert!(reason.contains("byte order mark"), "{reason}");
+        let signed_with_bom = hmac_sha256_hex(b"s3cret", &bom);
+        let raw = headers(&[("X-Salla-Signature", &signed_with_bom)]);
+        assert_eq!(status_of(&raw, &bom, "s3cret").0, Status::Valid);
     }
 
     #[test]
