@@ -359,3 +359,309 @@ fn prefixed_and_short_digests_get_their_own_diagnosis() {
         assert!(!message.contains("secret is wrong"), "{name}: {message}");
     }
 }
+
+// ------------------------------------------------------------ captures
+
+/// The compact sample body, and a raw request around it with `head` lines.
+fn request(head: &str, body: &str) -> String {
+    format!("POST /hook HTTP/1.1\r\nHost: example.com\r\n{head}\r\n{body}")
+}
+
+fn compact() -> String {
+    let value: Value = serde_json::from_str(&sample()).expect("sample");
+    value.to_string()
+}
+
+/// The one record of `whi validate --format json FILE`, with the exit code.
+fn validate_one(file: &str) -> (i32, Value, String) {
+    let run = whi(&["validate", "--format", "json", file], b"");
+    let mut records = run.records();
+    assert_eq!(records.len(), 1, "{}", run.stdout);
+    (run.code, records.remove(0), run.stderr)
+}
+
+fn messages(record: &Value, list: &str) -> Vec<String> {
+    record[list]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["message"].as_str().map(str::to_string))
+        .collect()
+}
+
+/// Real captures that httparse refused or misread are read as sent.
+#[test]
+fn lenient_parsing_of_real_captures() {
+    let temp = Temp::new("lenient");
+    let body = compact();
+    let n = body.len();
+    let many: String = (0..150).map(|i| format!("X-Trace-{i}: {i}\r\n")).collect();
+    let (a, b) = body.split_at(100);
+    let cases = [
+        (
+            "folded.http",
+            request(
+                "X-Note: first\r\n  folded\r\nContent-Type: application/json\r\n",
+                &body,
+            ),
+            None,
+        ),
+        ("many-headers.http", request(&many, &body), None),
+        (
+            "no-final-chunk.http",
+            request(
+                "Transfer-Encoding: chunked\r\n",
+                &format!("{:x}\r\n{a}\r\n{:x}\r\n{b}\r\n", a.len(), b.len()),
+            ),
+            Some("lacks its final 0-size chunk"),
+        ),
+        (
+            "space-blank-line.http",
+            format!("POST /hook HTTP/1.1\r\nHost: x\r\n \r\n{body}"),
+            None,
+        ),
+        (
+            "repeated-length.http",
+            request(&format!("Content-Length: {n}, {n}\r\n"), &body),
+            None,
+        ),
+        (
+            "notchunked.http",
+            request("Transfer-Encoding: notchunked\r\n", &body),
+            Some("Transfer-Encoding notchunked is not chunked"),
+        ),
+    ];
+    for (name, text, note) in cases {
+        let file = temp.file(name, text);
+        let (code, record, stderr) = validate_one(&file);
+        assert_eq!(
+            (code, record["status"].as_str()),
+            (0, Some("valid")),
+            "{name}: {record}\n{stderr}"
+        );
+        let warnings = messages(&record, "warnings");
+        match note {
+            Some(words) => assert!(
+                warnings.iter().any(|w| w.contains(words)),
+                "{name}: {warnings:?}"
+            ),
+            None => assert!(warnings.is_empty(), "{name}: {warnings:?}"),
+        }
+    }
+}
+
+/// A second request after a chunked body was never checked (exit 0).
+#[test]
+fn every_request_of_a_capture_is_checked() {
+    let temp = Temp::new("two-requests");
+    let body = compact();
+    let bad = body.replacen("\"merchant\":", "\"merchant\":\"x\",\"was\":", 1);
+    let text = format!(
+        "{}{}",
+        request(
+            "Transfer-Encoding: chunked\r\n",
+            &format!("{:x}\r\n{body}\r\n0\r\n\r\n", body.len())
+        ),
+        request(&format!("Content-Length: {}\r\n", bad.len()), &bad)
+    );
+    let file = temp.file("two.http", text);
+    let run = whi(&["validate", "--format", "json", &file], b"");
+    let records = run.records();
+    let got: Vec<(String, String)> = records
+        .iter()
+        .map(|r| {
+            (
+                r["source"].as_str().unwrap_or_default().to_string(),
+                r["status"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (format!("{file}#requests/0"), "valid".to_string()),
+            (format!("{file}#requests/1"), "invalid".to_string())
+        ]
+    );
+    assert_eq!(run.code, 1);
+    // The name whi prints picks the request for commands that take one.
+    let diff = whi(
+        &[
+            "diff",
+            &format!("{file}#requests/0"),
+            &format!("{file}#requests/0"),
+        ],
+        b"",
+    );
+    assert_eq!(diff.code, 0, "{}", diff.stderr);
+}
+
+/// Bodies that are not JSON payloads say what they are, in one message.
+#[test]
+fn forms_gets_and_odd_har_entries_say_what_they_hold() {
+    let temp = Temp::new("not-json");
+    let body = compact();
+    let har = |request: Value| {
+        serde_json::json!({"log": {"version": "1.2", "entries": [{"request": request}]}})
+            .to_string()
+    };
+    let wrapped: String = {
+        use std::fmt::Write as _;
+        let encoded = {
+            use base64::Engine;
+            base64::engine::general_purpose::STANDARD.encode(body.as_bytes())
+        };
+        let mut out = String::new();
+        for chunk in encoded.as_bytes().chunks(76) {
+            let _ = writeln!(out, "{}", String::from_utf8_lossy(chunk));
+        }
+        out
+    };
+    let wrapped_har = temp.file(
+        "wrapped.har",
+        har(serde_json::json!({"method": "POST", "headers": [],
+            "postData": {"mimeType": "application/json", "encoding": "base64", "text": wrapped}})),
+    );
+    let (code, record, _) = validate_one(&wrapped_har);
+    assert_eq!(
+        (code, record["status"].as_str()),
+        (0, Some("valid")),
+        "{record}"
+    );
+    let cases = [
+        (
+            "form.http",
+            request(
+                "Content-Type: application/x-www-form-urlencoded\r\n",
+                "a=1&b=2",
+            ),
+            "the body is an HTML form (application/x-www-form-urlencoded), not JSON",
+        ),
+        (
+            "multipart.http",
+            request(
+                "Content-Type: multipart/form-data; boundary=x\r\n",
+                "--x\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n--x--\r\n",
+            ),
+            "the body is a multipart upload (multipart/form-data), not JSON",
+        ),
+        (
+            "get.http",
+            "GET /hook HTTP/1.1\r\nHost: example.com\r\n\r\n".to_string(),
+            "a GET request without a body",
+        ),
+        (
+            "params.har",
+            har(serde_json::json!({"method": "POST", "headers": [],
+                "postData": {"mimeType": "application/x-www-form-urlencoded", "params": [{"name": "a", "value": "1"}]}})),
+            "has form parameters (params) and no text",
+        ),
+        (
+            "encoding.har",
+            har(serde_json::json!({"method": "POST", "headers": [],
+                "postData": {"mimeType": "application/json", "encoding": "gzip", "text": "H4sI"}})),
+            "postData.encoding \"gzip\" is not one whi knows",
+        ),
+        (
+            "get.har",
+            har(serde_json::json!({"method": "GET", "headers": []})),
+            "the GET request had no body",
+        ),
+    ];
+    for (name, text, words) in cases {
+        let file = temp.file(name, text);
+        let (code, record, _) = validate_one(&file);
+        assert_eq!(code, 1, "{name}");
+        assert_eq!(record["status"], "unparseable", "{name}");
+        let errors = messages(&record, "errors");
+        assert_eq!(errors.len(), 1, "{name}: {errors:?}");
+        assert!(errors[0].contains(words), "{name}: {errors:?}");
+    }
+}
+
+/// Empty `.jsonl`, blank `.ndjson` and a HAR without entries exited 0
+/// without a word: "no payloads", and a failure under --strict.
+#[test]
+fn inputs_without_payloads_say_so() {
+    let temp = Temp::new("no-payloads");
+    let cases = [
+        (
+            "empty.jsonl",
+            "",
+            "no payloads: not one line of JSON in it (empty or blank)",
+        ),
+        (
+            "blank.ndjson",
+            "\n  \n\t\n",
+            "no payloads: not one line of JSON in it (empty or blank)",
+        ),
+        (
+            "none.har",
+            "{\"log\": {\"version\": \"1.2\", \"entries\": []}}",
+            "no payloads: the HAR archive has no entries",
+        ),
+    ];
+    for (name, text, words) in cases {
+        let file = temp.file(name, text);
+        let note = format!("note: {file}: {words}");
+        let run = whi(&["validate", &file], b"");
+        assert_eq!(run.code, 0, "{name}");
+        assert_eq!(run.stderr.trim_end(), note, "{name}");
+        assert!(
+            run.stdout.contains("1 input held no payloads"),
+            "{}",
+            run.stdout
+        );
+        let strict = whi(&["validate", "--strict", &file], b"");
+        assert_eq!(strict.code, 1, "{name}");
+        assert!(strict.stderr.contains(&note), "{}", strict.stderr);
+        assert!(
+            strict.stderr.contains("error: --strict: 0 not checked (no bundled schema), 0 with warnings, 1 input with no payloads"),
+            "{}",
+            strict.stderr
+        );
+    }
+    // Streamed (stdin named nothing): a blank stream is still "no payloads"
+    // only when it is NDJSON by name; piped blank text stays unparseable.
+    let run = whi(&["validate", "-"], b"\n\n");
+    assert_eq!(run.code, 1);
+}
+
+/// A pretty-printed document saved as `.jsonl` gave one error per line.
+#[test]
+fn a_pretty_printed_jsonl_is_one_document() {
+    let temp = Temp::new("pretty-jsonl");
+    let value: Value = serde_json::from_str(&sample()).expect("sample");
+    let pretty = serde_json::to_string_pretty(&value).expect("json");
+    assert!(pretty.lines().count() > 40);
+    let file = temp.file("log.jsonl", &pretty);
+    let (code, record, _) = validate_one(&file);
+    assert_eq!(
+        (code, record["status"].as_str()),
+        (0, Some("valid")),
+        "{record}"
+    );
+    assert_eq!(record["source"].as_str(), Some(file.as_str()));
+    let warnings = messages(&record, "warnings");
+    assert!(
+        warnings[0].contains("holds one JSON document over several lines"),
+        "{warnings:?}"
+    );
+}
+
+/// NDJSON on stdin whose first line is over 64 KiB was one broken document.
+#[test]
+fn ndjson_on_stdin_with_a_first_line_over_64_kib() {
+    let value: Value = serde_json::from_str(&sample()).expect("sample");
+    let mut long = value.clone();
+    long["data"]["notes"] = Value::String("n".repeat(100 * 1024));
+    let text = format!("{long}\n{value}\n{value}\n");
+    assert!(text.find('\n').unwrap_or_default() > 64 * 1024);
+    let run = whi(&["validate", "--format", "json", "-"], text.as_bytes());
+    let sources: Vec<String> = run
+        .records()
+        .iter()
+        .map(|r| r["source"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(sources, ["-:1", "-:2", "-:3"], "{}", run.stderr);
+}

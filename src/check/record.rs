@@ -357,6 +357,9 @@ pub struct Tally {
     pub input_errors: usize,
     /// Payloads with at least one warning.
     pub warned: usize,
+    /// Inputs that held no payload at all (an empty log, a HAR without
+    /// entries): a note, and a failure under `--strict`.
+    pub empty: usize,
 }
 
 impl Tally {

@@ -5,7 +5,7 @@
 use crate::check::detect::Overrides;
 use crate::check::record::{self, Record, Tally};
 use crate::ingest::capture::{Body, Broken};
-use crate::ingest::input::{self, Input, InputError};
+use crate::ingest::input::{self, Input, InputError, Note};
 use crate::ingest::payload::{self, Parsed};
 use crate::ingest::reader;
 use crate::order::timeline::{self, Delivery, Timeline};
@@ -70,15 +70,42 @@ pub(super) fn run(
         1 => Outcome::Negative,
         _ => Outcome::Failed,
     };
-    if settings.strict && tally.unchecked + tally.warned > 0 {
+    if settings.strict && tally.unchecked + tally.warned + tally.empty > 0 {
+        let empty = if tally.empty > 0 {
+            format!(", {} with no payloads", plural_inputs(tally.empty))
+        } else {
+            String::new()
+        };
         writeln!(
             err,
-            "error: --strict: {} not checked (no bundled schema), {} with warnings",
+            "error: --strict: {} not checked (no bundled schema), {} with warnings{empty}",
             tally.unchecked, tally.warned
         )?;
         outcome = outcome.merge(Outcome::Negative);
     }
     Ok(outcome)
+}
+
+fn plural_inputs(n: usize) -> String {
+    if n == 1 {
+        "1 input".into()
+    } else {
+        format!("{n} inputs")
+    }
+}
+
+/// Why an input yielded no payload, for its note.
+fn no_payloads(name: &str) -> Note {
+    use crate::ingest::capture::{Shape, sniff};
+    let why = match sniff(name, b"") {
+        Shape::Ndjson => "no payloads: not one line of JSON in it (empty or blank)",
+        Shape::Har => "no payloads: the HAR archive has no entries",
+        _ => "no payloads in it",
+    };
+    Note {
+        input: name.to_string(),
+        message: why.into(),
+    }
 }
 
 /// Runs `whi validate` and `whi inspect` (without --timeline): each record is
@@ -159,6 +186,8 @@ enum Step {
     /// An input to stream on the calling thread: a pipe or device, or a large
     /// file that turned out to be NDJSON.
     Stream(Input),
+    /// An input that held no payload (an empty log, a HAR without entries).
+    Empty(String),
 }
 
 /// The outcomes of one job, in order.
@@ -224,16 +253,29 @@ fn each_record(
                     tally.input_errors += 1;
                     render.input_error(&error)
                 }
+                Step::Empty(name) => {
+                    tally.empty += 1;
+                    render.note(&no_payloads(&name))
+                }
                 // Rare (see `read_file`): done here, in turn, without workers.
                 Step::Stream(input) => {
                     let mut nothing = io::empty();
                     match reader::bodies(&input, &mut nothing) {
-                        Ok(bodies) => bodies.into_iter().try_for_each(|body| {
-                            checked(body, &check).try_for_each(|record| {
-                                tally.add(&record);
-                                sink(render, record)
-                            })
-                        }),
+                        Ok(bodies) => {
+                            let mut any = false;
+                            bodies.into_iter().try_for_each(|body| {
+                                any = true;
+                                checked(body, &check).try_for_each(|record| {
+                                    tally.add(&record);
+                                    sink(render, record)
+                                })
+                            })?;
+                            if !any {
+                                tally.empty += 1;
+                                render.note(&no_payloads(&name_of(&input)))?;
+                            }
+                            Ok(())
+                        }
                         Err(error) => {
                             tally.input_errors += 1;
                             render.input_error(&error)
@@ -274,7 +316,9 @@ fn produce(
         };
         let mut batch = Vec::new();
         let mut bytes = 0;
+        let mut any = false;
         for body in bodies {
+            any = true;
             bytes += body.as_ref().map_or(0, |b| b.bytes.len());
             batch.push(body);
             if bytes >= BATCH_BYTES {
@@ -284,6 +328,9 @@ fn produce(
         }
         if !batch.is_empty() {
             emit(Unit::Job(Job::Bodies(batch)))?;
+        }
+        if !any {
+            emit(Unit::Ready(vec![Step::Empty(name_of(&resolved))]))?;
         }
     }
     if !files.is_empty() {
@@ -301,7 +348,11 @@ fn run_job(job: Job, check: &dyn Fn(&Parsed) -> Record) -> Done {
             for input in files {
                 match reader::read_file(&input) {
                     Ok(Some((name, bytes))) => {
-                        for body in reader::from_bytes(&name, bytes) {
+                        let bodies = reader::from_bytes(&name, bytes);
+                        if bodies.is_empty() {
+                            done.push(Step::Empty(name));
+                        }
+                        for body in bodies {
                             done.extend(checked(body, check).map(Step::Record));
                         }
                     }
@@ -317,6 +368,15 @@ fn run_job(job: Job, check: &dyn Fn(&Parsed) -> Record) -> Done {
         }
     }
     done
+}
+
+/// An input's name as whi prints it.
+fn name_of(input: &Input) -> String {
+    match input {
+        Input::Stdin => "-".into(),
+        Input::File(path) => path.display().to_string(),
+        Input::Error(error) => error.input.clone(),
+    }
 }
 
 /// The records of one body (several for a JSON array of payloads).

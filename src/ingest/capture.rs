@@ -56,10 +56,16 @@ const HTTP_METHODS: &[&str] = &["POST", "PUT", "PATCH", "GET", "DELETE", "HEAD",
 /// Tells what a source holds from its name and its first bytes.
 pub fn sniff(name: &str, head: &[u8]) -> Shape {
     let lower = name.to_ascii_lowercase();
-    if lower.ends_with(".ndjson") || lower.ends_with(".jsonl") {
-        return Shape::Ndjson;
-    }
     let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    if lower.ends_with(".ndjson") || lower.ends_with(".jsonl") {
+        // One pretty-printed document saved as .jsonl is one document,
+        // not an error per line (issue 16).
+        return if pretty_printed(head) {
+            Shape::Json
+        } else {
+            Shape::Ndjson
+        };
+    }
     let start = head
         .iter()
         .position(|b| !b.is_ascii_whitespace())
@@ -80,7 +86,7 @@ pub fn sniff(name: &str, head: &[u8]) -> Shape {
     Shape::Json
 }
 
-fn is_request_line(line: &str) -> bool {
+pub(crate) fn is_request_line(line: &str) -> bool {
     let mut parts = line.split(' ');
     let method = parts.next().unwrap_or_default();
     let _target = parts.next();
@@ -117,6 +123,23 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
         .any(|(at, &b)| b == first && haystack[at + 1..].starts_with(rest))
 }
 
+/// One JSON document spread over lines: the first line opens a value it
+/// does not close, and the next line does not start another value.
+fn pretty_printed(text: &[u8]) -> bool {
+    let mut lines = text
+        .split(|b| *b == b'\n')
+        .map(<[u8]>::trim_ascii)
+        .filter(|l| !l.is_empty());
+    let Some(first) = lines.next() else {
+        return false;
+    };
+    matches!(first.first(), Some(b'{' | b'['))
+        && serde_json::from_slice::<serde::de::IgnoredAny>(first).is_err()
+        && lines
+            .next()
+            .is_some_and(|l| !matches!(l.first(), Some(b'{' | b'[')))
+}
+
 /// Several JSON values, one per line: the first line is a complete value
 /// and another value starts on a later line.
 fn looks_like_ndjson(text: &[u8]) -> bool {
@@ -136,10 +159,19 @@ fn looks_like_ndjson(text: &[u8]) -> bool {
 /// Splits a whole source (not NDJSON, which is streamed) into its bodies.
 pub fn split(name: &str, bytes: Vec<u8>, shape: Shape) -> Vec<Result<Body, Broken>> {
     match shape {
-        Shape::Http => vec![http(name, &bytes)],
+        Shape::Http => crate::ingest::http::requests(name, &bytes),
         Shape::Har => har(name, &bytes).unwrap_or_else(|| vec![Ok(plain(name, bytes))]),
         Shape::Ndjson => ndjson(name, io::Cursor::new(bytes)).collect(),
-        Shape::Json => vec![Ok(plain(name, bytes))],
+        Shape::Json => {
+            let mut body = plain(name, bytes);
+            if sniff(name, b"") == Shape::Ndjson {
+                body.note = Some(
+                    "named as JSON Lines but holds one JSON document over several lines: read as one document"
+                        .into(),
+                );
+            }
+            vec![Ok(body)]
+        }
     }
 }
 
@@ -154,119 +186,26 @@ pub fn plain(name: &str, bytes: Vec<u8>) -> Body {
     }
 }
 
-/// A raw HTTP/1.1 request: request line (optional), headers, blank line, body.
-fn http(name: &str, bytes: &[u8]) -> Result<Body, Broken> {
-    let broken = |message: String| Broken {
-        source: name.to_string(),
-        message,
+/// Why a body sent as a form or a multipart upload is not a JSON payload,
+/// or `None`: a JSON body under a wrong Content-Type is still checked.
+pub(crate) fn form_body(content_type: &str, body: &[u8]) -> Option<String> {
+    let kind = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    let looks_json = matches!(body.trim_ascii().first(), Some(b'{' | b'['));
+    let what = match kind.as_str() {
+        "application/x-www-form-urlencoded" => "an HTML form (application/x-www-form-urlencoded)",
+        "multipart/form-data" => "a multipart upload (multipart/form-data)",
+        _ => return None,
     };
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let skipped = bytes
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .unwrap_or(0);
-    let request = &bytes[skipped..];
-    let mut storage = [httparse::EMPTY_HEADER; 96];
-    let first_line = request.split(|b| *b == b'\n').next().unwrap_or_default();
-    let has_request_line = is_request_line(String::from_utf8_lossy(first_line).trim_end());
-    let parsed = if has_request_line {
-        let mut req = httparse::Request::new(&mut storage);
-        match req.parse(request) {
-            Ok(httparse::Status::Complete(len)) => Ok((len, req.headers.to_vec())),
-            Ok(httparse::Status::Partial) => {
-                Err("the request ends before its headers do (no blank line after them)".to_string())
-            }
-            Err(e) => Err(format!("not a valid HTTP request: {e}")),
-        }
-    } else {
-        match httparse::parse_headers(request, &mut storage) {
-            Ok(httparse::Status::Complete((len, headers))) => Ok((len, headers.to_vec())),
-            Ok(httparse::Status::Partial) => {
-                Err("the headers do not end with a blank line".to_string())
-            }
-            Err(e) => Err(format!("not valid HTTP headers: {e}")),
-        }
-    };
-    let (head_len, raw_headers) = parsed.map_err(broken)?;
-    let headers: Vec<(String, String)> = raw_headers
-        .iter()
-        .map(|h| {
-            (
-                h.name.to_string(),
-                String::from_utf8_lossy(h.value).trim().to_string(),
-            )
-        })
-        .collect();
-    let header = |wanted: &str| {
-        headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(wanted))
-            .map(|(_, v)| v.as_str())
-    };
-    let mut body = request[head_len..].to_vec();
-    let mut note = None;
-    if header("transfer-encoding").is_some_and(|v| v.to_ascii_lowercase().contains("chunked")) {
-        body = dechunk(&body).map_err(broken)?;
-    } else if let Some(length) = header("content-length") {
-        let length: usize = length
-            .parse()
-            .map_err(|_| broken(format!("Content-Length {length:?} is not a number")))?;
-        if body.len() > length {
-            let extra = &body[length..];
-            if !extra.iter().all(u8::is_ascii_whitespace) {
-                note = Some(format!(
-                    "Content-Length is {length} but {} more bytes follow the body; they were ignored",
-                    extra.len()
-                ));
-            }
-            body.truncate(length);
-        } else if body.len() < length {
-            note = Some(format!(
-                "Content-Length is {length} but the body has {} bytes: the capture looks truncated",
-                body.len()
-            ));
-        }
-    }
-    let origin = crate::ingest::locate::position(
-        &String::from_utf8_lossy(&bytes[..skipped + head_len]),
-        skipped + head_len,
-    );
-    Ok(Body {
-        source: name.to_string(),
-        bytes: body,
-        headers,
-        origin: Some(origin),
-        note,
+    (!looks_json).then(|| {
+        format!(
+            "the body is {what}, not JSON: the webhooks whi checks send JSON, so this is some other request"
+        )
     })
-}
-
-/// Decodes a chunked transfer-encoded body.
-fn dechunk(mut data: &[u8]) -> Result<Vec<u8>, String> {
-    let mut body = Vec::new();
-    loop {
-        let (start, size) = match httparse::parse_chunk_size(data) {
-            Ok(httparse::Status::Complete(found)) => found,
-            Ok(httparse::Status::Partial) => {
-                return Err("the chunked body ends in the middle of a chunk size".into());
-            }
-            Err(_) => return Err("the chunked body has an invalid chunk size".into()),
-        };
-        let size = usize::try_from(size).map_err(|_| "a chunk is too large".to_string())?;
-        if size == 0 {
-            return Ok(body);
-        }
-        // A size near usize::MAX must not overflow: checked, then sliced.
-        let end = start
-            .checked_add(size)
-            .filter(|end| *end <= data.len())
-            .ok_or_else(|| "the chunked body ends in the middle of a chunk".to_string())?;
-        body.extend_from_slice(&data[start..end]);
-        data = &data[end..];
-        data = data
-            .strip_prefix(b"\r\n")
-            .or_else(|| data.strip_prefix(b"\n"))
-            .unwrap_or(data);
-    }
 }
 
 /// A HAR 1.2 archive: one body per entry's request; `None` when the JSON is
@@ -298,16 +237,53 @@ fn har(name: &str, bytes: &[u8]) -> Option<Vec<Result<Body, Broken>>> {
                     ))
                 })
                 .collect();
-            let post = request
-                .get("postData")
-                .ok_or_else(|| broken("HAR entry has no postData: the request had no body"))?;
-            let text = post.get("text").and_then(Value::as_str).unwrap_or_default();
-            let bytes = match post.get("encoding").and_then(Value::as_str) {
-                Some("base64") => base64::engine::general_purpose::STANDARD
-                    .decode(text.trim())
-                    .map_err(|e| broken(&format!("postData.text is not valid base64: {e}")))?,
-                _ => text.as_bytes().to_vec(),
+            let method = request
+                .get("method")
+                .and_then(Value::as_str)
+                .unwrap_or("POST");
+            let Some(post) = request.get("postData") else {
+                return Err(broken(&format!(
+                    "HAR entry has no postData: the {method} request had no body{}",
+                    if method.eq_ignore_ascii_case("POST") {
+                        ""
+                    } else {
+                        " (webhooks are POSTed with a JSON body)"
+                    }
+                )));
             };
+            let mime = post.get("mimeType").and_then(Value::as_str).unwrap_or_default();
+            let Some(text) = post.get("text").and_then(Value::as_str) else {
+                let params = post
+                    .get("params")
+                    .and_then(Value::as_array)
+                    .is_some_and(|p| !p.is_empty());
+                return Err(broken(if params {
+                    "HAR entry's postData has form parameters (params) and no text: the request sent a form, not a JSON body"
+                } else {
+                    "HAR entry's postData has no text: the body was not saved (in the browser, export the HAR with content)"
+                }));
+            };
+            let bytes = match post.get("encoding").and_then(Value::as_str) {
+                // Some tools wrap base64 at 76 columns (MIME style).
+                Some(encoding) if encoding.eq_ignore_ascii_case("base64") => {
+                    let packed: Vec<u8> = text
+                        .bytes()
+                        .filter(|b| !b.is_ascii_whitespace())
+                        .collect();
+                    base64::engine::general_purpose::STANDARD
+                        .decode(packed)
+                        .map_err(|e| broken(&format!("postData.text is not valid base64: {e}")))?
+                }
+                None | Some("") => text.as_bytes().to_vec(),
+                Some(other) => {
+                    return Err(broken(&format!(
+                        "postData.encoding {other:?} is not one whi knows (HAR 1.2 has base64, or none for text)"
+                    )));
+                }
+            };
+            if let Some(problem) = form_body(mime, &bytes) {
+                return Err(broken(&problem));
+            }
             Ok(Body {
                 source,
                 bytes,

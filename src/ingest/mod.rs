@@ -4,6 +4,7 @@
 
 pub mod capture;
 mod globbing;
+pub mod http;
 pub mod input;
 pub mod locate;
 pub mod payload;

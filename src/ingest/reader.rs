@@ -160,8 +160,19 @@ fn stream<'r>(name: String, mut reader: Box<dyn Read + 'r>) -> Result<Bodies<'r>
         .read_to_end(&mut head)
         .map_err(|e| failed(e, &name))?;
     // `take` stopped short of its limit only at end-of-file.
-    let ended = (head.len() as u64) < SNIFF_BYTES;
-    let shape = capture::sniff(&name, &head);
+    let mut ended = (head.len() as u64) < SNIFF_BYTES;
+    let mut shape = capture::sniff(&name, &head);
+    if shape == Shape::Json && !ended && !second_line_starts(&head) {
+        // The first line is longer than the head: it may be the first line
+        // of NDJSON (issue 16), which only its end and the next line tell.
+        (head, ended) = first_lines(head, &mut reader).map_err(|e| InputError {
+            input: name.clone(),
+            message: e,
+        })?;
+        if second_line_starts(&head) {
+            shape = capture::sniff(&name, &head);
+        }
+    }
     if shape == Shape::Ndjson {
         let rest: Box<dyn Read + 'r> = if ended { Box::new(io::empty()) } else { reader };
         let stream = io::BufReader::with_capacity(256 * 1024, io::Cursor::new(head).chain(rest));
@@ -176,8 +187,72 @@ fn stream<'r>(name: String, mut reader: Box<dyn Read + 'r>) -> Result<Bodies<'r>
     Ok(Box::new(capture::split(&name, head, shape).into_iter()))
 }
 
+/// Whether `text` holds a line with something on it, then the start of
+/// another such line.
+fn second_line_starts(text: &[u8]) -> bool {
+    let mut scan = Lines::Before;
+    scan.feed(text);
+    scan == Lines::Second
+}
+
+/// How far a scan for the second non-blank line got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lines {
+    /// Only white space so far.
+    Before,
+    /// In the first line that has something on it.
+    First,
+    /// After that line's end, only white space since.
+    Between,
+    /// The second such line has started.
+    Second,
+}
+
+impl Lines {
+    fn feed(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            *self = match (*self, b) {
+                (Lines::Second, _) => return,
+                (Lines::Before, b) if b.is_ascii_whitespace() => Lines::Before,
+                (Lines::Before, _) => Lines::First,
+                (Lines::First, b'\n') => Lines::Between,
+                (Lines::First, _) => Lines::First,
+                (Lines::Between, b) if b.is_ascii_whitespace() => Lines::Between,
+                (Lines::Between, _) => Lines::Second,
+            };
+        }
+    }
+}
+
+/// Reads on, in chunks, until `head` holds the start of its second line or
+/// the stream ends; says whether it ended. Capped like every input.
+fn first_lines(head: Vec<u8>, reader: &mut dyn Read) -> Result<(Vec<u8>, bool), String> {
+    const CHUNK: u64 = 1 << 20;
+    let mut scan = Lines::Before;
+    scan.feed(&head);
+    let mut total = head.len() as u64;
+    let mut chunks = vec![head];
+    let mut ended = false;
+    while !ended && scan != Lines::Second {
+        let mut chunk = Vec::new();
+        reader
+            .take(CHUNK)
+            .read_to_end(&mut chunk)
+            .map_err(|e| format!("cannot read: {e}"))?;
+        ended = (chunk.len() as u64) < CHUNK;
+        total += chunk.len() as u64;
+        if total > MAX_INPUT {
+            return Err(input::too_large_message());
+        }
+        scan.feed(&chunk);
+        chunks.push(chunk);
+    }
+    Ok((chunks.concat(), ended))
+}
+
 /// One body, named as `whi` names them in its output: `file` (which must
-/// hold one body), `file:LINE` (NDJSON), `file#entries/N` (HAR), or `-`.
+/// hold one body), `file:LINE` (NDJSON), `file#entries/N` (HAR),
+/// `file#requests/N` (a capture of several requests), or `-`.
 /// A `#/N` suffix (a batch element) is left to [`pick_payload`].
 pub fn pick(arg: &str, stdin: &mut dyn Read) -> anyhow::Result<Body> {
     let path = base_path(arg);
@@ -276,8 +351,10 @@ fn base_path(name: &str) -> &str {
     if name == "-" || Path::new(name).exists() {
         return name;
     }
-    if let Some((path, _)) = name.split_once("#entries/") {
-        return path;
+    for marker in ["#entries/", "#requests/"] {
+        if let Some((path, _)) = name.split_once(marker) {
+            return path;
+        }
     }
     if let Some((path, line)) = name.rsplit_once(':')
         && !line.is_empty()
@@ -339,6 +416,22 @@ mod tests {
             assert!(!bodies.is_empty());
             assert!(bodies.iter().all(Result::is_ok), "{bodies:?}");
         }
+    }
+
+    #[test]
+    fn an_ndjson_first_line_longer_than_the_head_is_still_ndjson() {
+        let long = format!("{{\"pad\": \"{}\"}}", "x".repeat(200 * 1024));
+        let text = format!("{long}\n{long}\n{{\"a\": 1}}\n");
+        let mut stdin = io::Cursor::new(text.into_bytes());
+        let sources: Vec<String> = bodies(&Input::Stdin, &mut stdin)
+            .map(|b| b.filter_map(Result::ok).map(|b| b.source).collect())
+            .unwrap_or_default();
+        assert_eq!(sources, ["-:1", "-:2", "-:3"]);
+        let mut one = io::Cursor::new(long.clone().into_bytes());
+        let whole: Vec<_> = bodies(&Input::Stdin, &mut one)
+            .map(|b| b.filter_map(Result::ok).map(|b| b.bytes.len()).collect())
+            .unwrap_or_default();
+        assert_eq!(whole, [long.len()]);
     }
 
     #[test]

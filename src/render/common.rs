@@ -40,6 +40,12 @@ pub(crate) fn count_line(tally: &Tally) -> String {
             plural(tally.input_errors, "input")
         ));
     }
+    if tally.empty > 0 {
+        line.push_str(&format!(
+            "; {} held no payloads",
+            plural(tally.empty, "input")
+        ));
+    }
     line
 }
 
