@@ -665,3 +665,81 @@ fn ndjson_on_stdin_with_a_first_line_over_64_kib() {
         .collect();
     assert_eq!(sources, ["-:1", "-:2", "-:3"], "{}", run.stderr);
 }
+
+// --------------------------------------------------------------- export
+
+/// `whi schemas export` followed planted links and wrote outside DIR, and
+/// `--force` overwrote a link's target. Links are never written through;
+/// a partial export says so and exits 2.
+#[cfg(unix)]
+#[test]
+fn schemas_export_writes_through_no_link() {
+    use std::os::unix::fs::symlink;
+    let temp = Temp::new("export");
+    let outside = temp.0.join("outside");
+    fs::create_dir_all(&outside).expect("dir");
+    fs::write(outside.join("victim.json"), "keep").expect("victim");
+    let dir = temp.0.join("out");
+    fs::create_dir_all(dir.join("salla")).expect("dir");
+    // A provider directory that is a link, and a file that is a link.
+    symlink(&outside, dir.join("snipcart")).expect("link");
+    symlink(
+        outside.join("victim.json"),
+        dir.join("salla/order.created.schema.json"),
+    )
+    .expect("link");
+    let out = dir.display().to_string();
+    let refused = whi(&["schemas", "export", &out], b"");
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("pass --force"),
+        "{}",
+        refused.stderr
+    );
+    let run = whi(&["schemas", "export", "--force", &out], b"");
+    assert_eq!(run.code, 2, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.starts_with("partial export: wrote "),
+        "{}",
+        run.stdout
+    );
+    let errors: Vec<&str> = run.stderr.lines().collect();
+    assert!(!errors.is_empty());
+    for line in &errors {
+        assert!(
+            line.starts_with(&format!("error: {out}/snipcart/")),
+            "{line}"
+        );
+        assert!(
+            line.ends_with("snipcart is a symbolic link: not followed, so nothing is written through it (remove it, or export into another directory)"),
+            "{line}"
+        );
+    }
+    // Nothing landed outside; the link's target kept its bytes; the link
+    // itself was replaced by the schema file.
+    let outside_files: Vec<_> = fs::read_dir(&outside).expect("dir").flatten().collect();
+    assert_eq!(outside_files.len(), 1);
+    assert_eq!(
+        fs::read_to_string(outside.join("victim.json")).expect("victim"),
+        "keep"
+    );
+    let replaced = dir.join("salla/order.created.schema.json");
+    assert!(
+        !fs::symlink_metadata(&replaced)
+            .expect("file")
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        fs::read_to_string(&replaced)
+            .expect("schema")
+            .contains("\"$schema\"")
+    );
+    // No temporary file is left behind.
+    let leftovers: Vec<_> = fs::read_dir(dir.join("salla"))
+        .expect("dir")
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty());
+}

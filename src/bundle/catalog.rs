@@ -9,7 +9,7 @@
 
 use crate::bundle::schema;
 use crate::providers::REGISTRY;
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use serde::Serialize;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -248,6 +248,8 @@ pub struct Export {
     pub dir: PathBuf,
     /// The files written, below `dir`, in catalog order.
     pub files: Vec<PathBuf>,
+    /// The files that could not be written, and why: a partial export.
+    pub failed: Vec<crate::bundle::export::Failure>,
 }
 
 impl Export {
@@ -272,7 +274,9 @@ impl Export {
 /// Writes every bundled schema file, the shared `_defs` files included,
 /// to `dir/<provider>/`, so that their relative `$ref`s resolve there as
 /// they do in the binary. Refuses, before writing anything, when a file
-/// would be overwritten, unless `force`.
+/// (or a link in its place) would be replaced, unless `force`; with it, a
+/// link is replaced, never written through. Files that cannot be written
+/// are listed in [`Export::failed`]; the others are still written.
 pub fn export(dir: &Path, force: bool) -> Result<Export> {
     let files = schema::files();
     if !force {
@@ -292,19 +296,12 @@ pub fn export(dir: &Path, force: bool) -> Result<Export> {
             );
         }
     }
-    let mut written = Vec::with_capacity(files.len());
-    for (path, text) in files {
-        let target = dir.join(path);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("creating {}", parent.display()))?;
-        }
-        std::fs::write(&target, text).with_context(|| format!("writing {}", target.display()))?;
-        written.push(PathBuf::from(path));
-    }
+    // No link is followed and each file is renamed into place (issue 16).
+    let (written, failed) = crate::bundle::export::write_all(dir, files);
     Ok(Export {
         dir: dir.to_path_buf(),
         files: written,
+        failed,
     })
 }
 

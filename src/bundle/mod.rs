@@ -3,4 +3,5 @@
 
 pub mod catalog;
 pub mod explain;
+pub mod export;
 pub mod schema;

@@ -17,11 +17,17 @@ use clap::CommandFactory;
 use std::io::Write;
 
 /// Runs `schemas`, `samples`, `explain`, `completions` or `man`; the exit
-/// code is 0 (a failure is an error: exit 2).
-pub(super) fn run(command: Command, color: bool, out: &mut dyn Write) -> Result<Outcome> {
+/// code is 0 (a failure is an error: exit 2, and so is a partial export).
+pub(super) fn run(
+    command: Command,
+    color: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<Outcome> {
     let palette = &Palette::new(color);
+    let mut outcome = Outcome::Clean;
     match command {
-        Command::Schemas(args) => schemas(args, palette, out)?,
+        Command::Schemas(args) => outcome = schemas(args, palette, out, err)?,
         Command::Samples(args) => samples(args, out)?,
         Command::Explain(args) => {
             let explanation = explain::explain(&args.target)?;
@@ -43,10 +49,15 @@ pub(super) fn run(command: Command, color: bool, out: &mut dyn Write) -> Result<
         }
     }
     out.flush()?;
-    Ok(Outcome::Clean)
+    Ok(outcome)
 }
 
-fn schemas(args: SchemasArgs, palette: &Palette, out: &mut dyn Write) -> Result<()> {
+fn schemas(
+    args: SchemasArgs,
+    palette: &Palette,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<Outcome> {
     match args.action {
         None => {
             let entries = catalog::entries();
@@ -61,10 +72,13 @@ fn schemas(args: SchemasArgs, palette: &Palette, out: &mut dyn Write) -> Result<
         }
         Some(SchemasAction::Export { dir, force }) => {
             let export = catalog::export(&dir, force)?;
-            render::catalog::exported(out, &export)?;
+            render::catalog::exported(out, err, palette, &export)?;
+            if !export.failed.is_empty() {
+                return Ok(Outcome::Failed);
+            }
         }
     }
-    Ok(())
+    Ok(Outcome::Clean)
 }
 
 fn samples(args: SamplesArgs, out: &mut dyn Write) -> Result<()> {

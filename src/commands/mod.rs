@@ -58,7 +58,7 @@ pub fn run(
         Settings::Check(settings) => check::run(&settings, stdin, out, err),
         Settings::Diff(settings) => diff::run(&settings, stdin, out),
         Settings::Sign(settings) => sign::run(&settings, stdin, out),
-        Settings::Catalog { command, color } => catalog::run(command, color, out),
+        Settings::Catalog { command, color } => catalog::run(command, color, out, err),
     }
 }
 

@@ -48,18 +48,44 @@ pub fn samples(out: &mut dyn Write, samples: &[Sample]) -> io::Result<()> {
     writeln!(out, "\n{}", plural(samples.len(), "sample"))
 }
 
-/// `whi schemas export`: how many files went where.
-pub fn exported(out: &mut dyn Write, export: &Export) -> io::Result<()> {
+/// `whi schemas export`: how many files went where; a partial export says
+/// so, and each file not written is an `error:` line on `err`.
+pub fn exported(
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    palette: &Palette,
+    export: &Export,
+) -> io::Result<()> {
     let parts: Vec<String> = export
         .per_provider()
         .into_iter()
         .map(|(provider, n)| format!("{provider}/ {n}"))
         .collect();
+    let dir = super::escape(&export.dir.display().to_string()).into_owned();
+    if export.failed.is_empty() {
+        return writeln!(
+            out,
+            "wrote {} to {dir}: {}",
+            plural(export.files.len(), "schema file"),
+            parts.join(", ")
+        );
+    }
+    let total = export.files.len() + export.failed.len();
     writeln!(
         out,
-        "wrote {} to {}: {}",
-        plural(export.files.len(), "schema file"),
-        export.dir.display(),
+        "partial export: wrote {} of {total} schema files to {dir}{}{}",
+        export.files.len(),
+        if parts.is_empty() { "" } else { ": " },
         parts.join(", ")
-    )
+    )?;
+    for failure in &export.failed {
+        writeln!(
+            err,
+            "{}: {}: not written: {}",
+            "error".style(palette.bad),
+            super::escape(&export.dir.join(&failure.file).display().to_string()),
+            super::escape(&failure.reason)
+        )?;
+    }
+    Ok(())
 }

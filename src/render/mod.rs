@@ -4,6 +4,7 @@
 //! Colour is decided once and carried as a [`Palette`]; a plain palette
 //! writes no escape bytes. Machine formats never colour.
 
+mod escape;
 pub mod human;
 pub mod json;
 pub mod pipe;
@@ -17,6 +18,8 @@ mod common;
 pub mod github;
 pub mod junit;
 pub mod sarif;
+
+pub use escape::{escape, escape_lines};
 
 use crate::check::record::{Record, Tally};
 use crate::ingest::input::{InputError, Note};
