@@ -8,6 +8,7 @@ use std::io::{self, Write};
 use std::process::ExitCode;
 use whi::cli::Cli;
 use whi::commands;
+use whi::render::escape_lines;
 use whi::render::pipe::Closable;
 use whi::settings::{Settings, Terminal};
 
@@ -24,7 +25,7 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            return ExitCode::from(if e.print().is_ok() {
+            return ExitCode::from(if print_clap(&e).is_ok() {
                 e.exit_code() as u8
             } else {
                 2
@@ -49,9 +50,34 @@ fn main() -> ExitCode {
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             // A full or closed stderr must not turn into a panic.
-            let _ = writeln!(io::stderr(), "error: {err:#}");
+            // Messages quote inputs (file names, flags): escaped for the terminal.
+            let message = format!("{err:#}");
+            let _ = writeln!(io::stderr(), "error: {}", escape_lines(&message));
             ExitCode::from(2)
         }
+    }
+}
+
+/// Prints clap's message (help, version, a usage error). When an argument
+/// holds a control character, clap would echo it raw to the terminal: the
+/// message is then printed plain, escaped.
+fn print_clap(e: &clap::Error) -> io::Result<()> {
+    let hostile = std::env::args_os().any(|a| {
+        a.to_string_lossy().chars().any(|c| {
+            c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        })
+    });
+    if !hostile {
+        return e.print();
+    }
+    let text = e.render().to_string();
+    let text = escape_lines(&text);
+    if e.use_stderr() {
+        io::stderr().write_all(text.as_bytes())
+    } else {
+        let mut out = io::stdout();
+        out.write_all(text.as_bytes())?;
+        out.flush()
     }
 }
 

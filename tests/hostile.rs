@@ -743,3 +743,103 @@ fn schemas_export_writes_through_no_link() {
         .collect();
     assert!(leftovers.is_empty());
 }
+
+// ---------------------------------------------------- terminal injection
+
+/// What a hostile sender puts in strings: clear screen, set the window
+/// title, ring the bell, return to the line start, move up, a C1 CSI, and a
+/// right-to-left override.
+const INJECT: &str = "\u{1b}[2J\u{1b}]0;pwned\u{7}\r\u{1b}[1A\u{9b}31m\u{202e}";
+
+/// Bytes a terminal acts on, left in human output: below 0x20 but newline
+/// and tab, DEL, and the C1 range (as UTF-8: C2 80..9F).
+fn raw_controls(text: &str) -> Vec<String> {
+    text.lines()
+        .filter(|line| {
+            line.bytes().any(|b| (b < 0x20 && b != b'\t') || b == 0x7f)
+                || line
+                    .chars()
+                    .any(|c| ('\u{80}'..='\u{9f}').contains(&c) || c == '\u{202e}')
+        })
+        .map(|l| format!("{l:?}"))
+        .collect()
+}
+
+/// ESC, BEL and CR from payloads (values, keys, event names, diff
+/// pointers, timelines) and from file names reached the terminal raw.
+/// Human output escapes them in every command; JSON stays exact.
+#[test]
+fn no_control_character_reaches_a_terminal() {
+    let temp = Temp::new("inject");
+    let mut value: Value = serde_json::from_str(&sample()).expect("sample");
+    let data = &mut value["data"];
+    data["customer"]["first_name"] = Value::String(format!("Eve{INJECT}"));
+    data["status"]["slug"] = Value::String(format!("completed{INJECT}"));
+    data["status"]["name"] = Value::String(format!("done{INJECT}"));
+    data["payment_method"] = Value::String(format!("cash{INJECT}"));
+    data["id"] = serde_json::json!(1);
+    let a = temp.file(&format!("a{INJECT}.json"), value.to_string());
+    let mut later = value.clone();
+    later["data"]["status"]["slug"] = Value::String(format!("canceled{INJECT}"));
+    later["data"][format!("key{INJECT}")] = Value::String(INJECT.into());
+    let b = temp.file(&format!("b{INJECT}.json"), later.to_string());
+    let mut event = value.clone();
+    event["event"] = Value::String(format!("order.created{INJECT}"));
+    let c = temp.file("event.json", event.to_string());
+    let broken = temp.file(
+        &format!("broken{INJECT}.http"),
+        format!("POST /h HTTP/1.1\r\nX-{INJECT}: 1\r\n\r\n{{}}"),
+    );
+    let secret = "tests/fixtures/capture/secret.txt";
+    let missing = temp.arg(&format!("missing{INJECT}.json"));
+    let target = format!("salla/order.created{INJECT}");
+    let runs: Vec<Vec<&str>> = vec![
+        vec!["validate", &a, &b, &c, &broken, &missing],
+        vec!["validate", "--verbose", "--secret-file", secret, &a, &b, &c],
+        vec!["inspect", &a, &b, &c],
+        vec!["inspect", "--timeline", &a, &b, &c],
+        vec!["diff", &a, &b],
+        vec!["diff", &a, &missing],
+        vec!["sign", "--provider", "salla", "--secret-file", secret, &b],
+        vec![
+            "sign",
+            "--provider",
+            "salla",
+            "--secret-file",
+            secret,
+            &missing,
+        ],
+        vec!["explain", &target],
+        vec!["validate", "--format", "github", &a, &b, &c, &broken],
+    ];
+    for args in runs {
+        let mut with_color = vec!["--color", "never"];
+        with_color.extend(&args);
+        let run = whi(&with_color, b"");
+        assert!(run.code <= 2, "{args:?}: exit {}\n{}", run.code, run.stderr);
+        let bad: Vec<String> = raw_controls(&run.stdout)
+            .into_iter()
+            .chain(raw_controls(&run.stderr))
+            .collect();
+        assert!(bad.is_empty(), "{args:?}:\n{}", bad.join("\n"));
+        // `whi sign` of a good body prints only headers whi computed.
+        let quiet = args[0] == "sign" && args.last() == Some(&b.as_str());
+        assert!(
+            quiet || run.stdout.contains("\\x1b") || run.stderr.contains("\\x1b"),
+            "{args:?}: the escape is shown\n{}{}",
+            run.stdout,
+            run.stderr
+        );
+    }
+    // JSON keeps the exact text.
+    let run = whi(&["inspect", "--format", "json", &a], b"");
+    let record = &run.records()[0];
+    assert_eq!(record["source"].as_str(), Some(a.as_str()));
+    assert_eq!(
+        record["summary"]["customer_name"]
+            .as_str()
+            .map(|n| n.contains(INJECT)),
+        Some(true),
+        "{record}"
+    );
+}

@@ -13,7 +13,7 @@
 //! <https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands>
 
 use super::common::{capped, count_line, hinted, kind, more_errors, problem_text, source_file};
-use super::{Palette, Render, write_input_error, write_note};
+use super::{Palette, Render, escape, write_input_error, write_note};
 use crate::check::record::{Record, Tally};
 use crate::check::validate::Problem;
 use crate::ingest::input::{InputError, Note};
@@ -50,14 +50,16 @@ impl<'a> Github<'a> {
     ) -> io::Result<()> {
         let properties: Vec<String> = properties
             .iter()
-            .map(|(key, value)| format!("{key}={}", escape_property(value)))
+            .map(|(key, value)| format!("{key}={}", escape(&escape_property(value))))
             .collect();
         let space = if properties.is_empty() { "" } else { " " };
         writeln!(
             self.out,
             "::{name}{space}{}::{}",
             properties.join(","),
-            escape_data(message)
+            // CR and LF as the runner wants them, then the other controls
+            // (ESC would reach the log viewer raw).
+            escape(&escape_data(message))
         )
     }
 

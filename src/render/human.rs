@@ -6,7 +6,7 @@
 //! describes gets one `see: whi explain <event>/<pointer>` line.
 
 use super::common::{capped, count_line, more_errors, plural};
-use super::{Palette, Render, write_input_error, write_note};
+use super::{Palette, Render, escape as esc, write_input_error, write_note};
 use crate::check::record::{Record, Status, Tally};
 use crate::check::validate::Problem;
 use crate::ingest::input::{InputError, Note};
@@ -58,14 +58,14 @@ impl<'a> Human<'a> {
         let pointer = if problem.pointer.is_empty() {
             String::new()
         } else {
-            format!("{}: ", problem.pointer.style(self.palette.strong))
+            format!("{}: ", esc(&problem.pointer).style(self.palette.strong))
         };
         writeln!(
             self.out,
             "  {:<7} {} {pointer}{} {}",
             at.style(self.palette.dim),
             label.style(style),
-            problem.message,
+            esc(&problem.message),
             format!("[{}]", problem.kind).style(self.palette.dim),
         )
     }
@@ -86,7 +86,7 @@ impl Render for Human<'_> {
     fn record(&mut self, record: &Record) -> io::Result<()> {
         let (word, style) = verdict(record.status, &self.palette);
         let kind = match (record.provider, &record.event) {
-            (Some(p), Some(e)) => format!("{p}/{e} "),
+            (Some(p), Some(e)) => format!("{p}/{} ", esc(e)),
             (Some(p), None) => format!("{p} "),
             _ => String::new(),
         };
@@ -105,7 +105,7 @@ impl Render for Human<'_> {
         writeln!(
             self.out,
             "{}: {}{}{}",
-            record.source.style(self.palette.strong),
+            esc(&record.source).style(self.palette.strong),
             kind,
             word.style(style),
             counts
@@ -126,8 +126,9 @@ impl Render for Human<'_> {
         {
             writeln!(
                 self.out,
-                "  {} whi explain {target}",
-                "see:".style(self.palette.dim)
+                "  {} whi explain {}",
+                "see:".style(self.palette.dim),
+                esc(target)
             )?;
         }
         for problem in &record.warnings {
@@ -149,15 +150,20 @@ impl Render for Human<'_> {
                 "  {} {} ({}): {}",
                 "signature".style(self.palette.dim),
                 word.style(style),
-                sig.scheme,
-                sig.reason
+                esc(&sig.scheme),
+                esc(&sig.reason)
             )?;
         }
         if let Some(Some(summary)) = &record.summary {
             write_summary(self.out, &self.palette, summary)?;
         }
         if let Some(note) = &record.note {
-            writeln!(self.out, "  {} {note}", "note:".style(self.palette.dim))?;
+            writeln!(
+                self.out,
+                "  {} {}",
+                "note:".style(self.palette.dim),
+                esc(note)
+            )?;
         }
         if let Some(why) = &record.detected_by
             && (self.verbose || record.status != Status::Valid)
@@ -165,7 +171,7 @@ impl Render for Human<'_> {
             writeln!(
                 self.out,
                 "  {}",
-                format!("detected by {why}").style(self.palette.dim)
+                format!("detected by {}", esc(why)).style(self.palette.dim)
             )?;
         }
         Ok(())
@@ -213,10 +219,40 @@ fn category_style(category: Category, palette: &Palette) -> Style {
     }
 }
 
+/// The summary with every value from the payload escaped for a terminal.
+fn escaped(s: &OrderSummary) -> OrderSummary {
+    let mut s = s.clone();
+    for field in [
+        &mut s.order_id,
+        &mut s.order_number,
+        &mut s.status,
+        &mut s.previous_status,
+        &mut s.payment_status,
+        &mut s.previous_payment_status,
+        &mut s.tracking_number,
+        &mut s.tracking_url,
+        &mut s.total_amount,
+        &mut s.currency,
+        &mut s.customer_name,
+        &mut s.customer_email,
+        &mut s.occurred_at,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        *field = esc(field).into_owned();
+    }
+    for detail in &mut s.details {
+        detail.value = esc(&detail.value).into_owned();
+    }
+    s
+}
+
 /// The order summary, one aligned `label value` line per known field.
 fn write_summary(out: &mut dyn Write, palette: &Palette, s: &OrderSummary) -> io::Result<()> {
+    let s = &escaped(s);
     let mut line = |label: &str, value: String| -> io::Result<()> {
-        writeln!(out, "    {:<LABEL$} {value}", label.style(palette.dim))
+        writeln!(out, "    {:<LABEL$} {value}", esc(label).style(palette.dim))
     };
     let order = match (&s.order_id, &s.order_number) {
         (Some(id), Some(number)) if id != number => Some(format!("{id}  #{number}")),
@@ -293,11 +329,11 @@ pub fn timelines(
     tally: &Tally,
 ) -> io::Result<()> {
     for t in timelines {
-        let id = t.order_id.as_deref().unwrap_or("(no order id)");
+        let id = esc(t.order_id.as_deref().unwrap_or("(no order id)"));
         let number = t
             .order_number
             .as_ref()
-            .map(|n| format!(" #{n}"))
+            .map(|n| format!(" #{}", esc(n)))
             .unwrap_or_default();
         writeln!(
             out,
@@ -306,16 +342,21 @@ pub fn timelines(
             id.style(palette.strong),
             t.provider
         )?;
-        let event_width = t.entries.iter().map(|e| e.event.len()).max().unwrap_or(0);
+        let event_width = t
+            .entries
+            .iter()
+            .map(|e| esc(&e.event).len())
+            .max()
+            .unwrap_or(0);
         let at_width = t
             .entries
             .iter()
-            .map(|e| e.occurred_at.as_deref().map_or(1, str::len))
+            .map(|e| e.occurred_at.as_deref().map_or(1, |at| esc(at).len()))
             .max()
             .unwrap_or(0);
         for e in &t.entries {
             let status = transition(e.previous_status.as_deref(), e.status.as_deref())
-                .unwrap_or_else(|| "—".into());
+                .map_or_else(|| "—".into(), |s| esc(&s).into_owned());
             let category = e
                 .status_category
                 .map(|c| format!(" [{}]", c.as_str()))
@@ -323,11 +364,11 @@ pub fn timelines(
             writeln!(
                 out,
                 "  {:<at_width$}  {:<event_width$}  {}{}  {}",
-                e.occurred_at.as_deref().unwrap_or("—"),
-                e.event,
+                esc(e.occurred_at.as_deref().unwrap_or("—")),
+                esc(&e.event),
                 status.style(palette.strong),
                 category,
-                e.source.style(palette.dim),
+                esc(&e.source).style(palette.dim),
             )?;
             for flag in &e.flags {
                 writeln!(
@@ -335,7 +376,7 @@ pub fn timelines(
                     "  {:<25} {} {}",
                     "",
                     format!("! {}:", flag.kind).style(palette.warn),
-                    flag.message
+                    esc(&flag.message)
                 )?;
             }
         }
@@ -360,7 +401,7 @@ fn short(value: Option<&serde_json::Value>) -> String {
     let Some(value) = value else {
         return "—".into();
     };
-    let text = value.to_string();
+    let text = esc(&value.to_string()).into_owned();
     if text.chars().count() > 60 {
         format!("{}…", text.chars().take(59).collect::<String>())
     } else {
@@ -371,25 +412,25 @@ fn short(value: Option<&serde_json::Value>) -> String {
 /// The diff: summary changes, then raw changes by pointer.
 pub fn diff(out: &mut dyn Write, palette: &Palette, report: &DiffReport) -> io::Result<()> {
     let events = if report.old_event == report.new_event {
-        report.old_event.clone()
+        esc(&report.old_event).into_owned()
     } else {
-        format!("{} → {}", report.old_event, report.new_event)
+        format!("{} → {}", esc(&report.old_event), esc(&report.new_event))
     };
     writeln!(
         out,
         "{} {} → {}  {}/{events}{}",
         "diff".style(palette.strong),
-        report.old,
-        report.new,
+        esc(&report.old),
+        esc(&report.new),
         report.provider,
         report
             .order_id
             .as_ref()
-            .map(|o| format!("  order {o}"))
+            .map(|o| format!("  order {}", esc(o)))
             .unwrap_or_default()
     )?;
     for warning in &report.warnings {
-        writeln!(out, "{} {warning}", "warning:".style(palette.warn))?;
+        writeln!(out, "{} {}", "warning:".style(palette.warn), esc(warning))?;
     }
     if !report.differs() {
         return writeln!(out, "no differences");
@@ -399,16 +440,16 @@ pub fn diff(out: &mut dyn Write, palette: &Palette, report: &DiffReport) -> io::
         let width = report
             .changes
             .iter()
-            .map(|c| c.field.len())
+            .map(|c| esc(&c.field).len())
             .max()
             .unwrap_or(0);
         for c in &report.changes {
             writeln!(
                 out,
                 "  {:<width$}  {} → {}",
-                c.field,
-                c.before.as_deref().unwrap_or("—").style(palette.bad),
-                c.after.as_deref().unwrap_or("—").style(palette.good)
+                esc(&c.field),
+                esc(c.before.as_deref().unwrap_or("—")).style(palette.bad),
+                esc(c.after.as_deref().unwrap_or("—")).style(palette.good)
             )?;
         }
     }
@@ -427,7 +468,7 @@ pub fn diff(out: &mut dyn Write, palette: &Palette, report: &DiffReport) -> io::
                     format!("{} → {}", short(c.before.as_ref()), short(c.after.as_ref()))
                 }
             };
-            writeln!(out, "  {} {}  {values}", mark.style(style), c.pointer)?;
+            writeln!(out, "  {} {}  {values}", mark.style(style), esc(&c.pointer))?;
         }
     }
     writeln!(
@@ -447,7 +488,7 @@ pub fn signed(
 ) -> io::Result<()> {
     let Some((host, path)) = request else {
         for (name, value) in &signed.headers {
-            writeln!(out, "{name}: {value}")?;
+            writeln!(out, "{}: {}", esc(name), esc(value))?;
         }
         return Ok(());
     };

@@ -76,8 +76,8 @@ pub(crate) fn write_note(err: &mut dyn Write, palette: &Palette, note: &Note) ->
         err,
         "{}: {}: {}",
         "note".style(palette.dim),
-        note.input,
-        note.message
+        escape(&note.input),
+        escape(&note.message)
     )
 }
 
@@ -92,7 +92,7 @@ pub(crate) fn write_input_error(
         err,
         "{}: {}: {}",
         "error".style(palette.bad),
-        error.input,
-        error.message
+        escape(&error.input),
+        escape(&error.message)
     )
 }
