@@ -1,13 +1,14 @@
 //! The `whi` binary: parse, resolve, run, map the outcome to an exit code.
 //! A closed stdout (`whi validate samples/ | head -1`) is written no more,
 //! and the run goes on to its real exit status;
-//! Ctrl-C exits 130.
+//! Ctrl-C stops the reading, reports what was done and exits 130.
 
 use clap::Parser;
 use std::io::{self, Write};
 use std::process::ExitCode;
 use whi::cli::Cli;
 use whi::commands;
+use whi::ingest::stdin::{self, Stdin};
 use whi::render::escape_lines;
 use whi::render::pipe::Closable;
 use whi::settings::{Settings, Terminal};
@@ -18,9 +19,14 @@ use whi::settings::{Settings, Terminal};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    // Ctrl-C ends the run at once with the conventional 130 (128 + SIGINT),
-    // whoever the parent is, and without a trace. Output already written stays.
-    let _ = ctrlc::set_handler(|| std::process::exit(130));
+    // Ctrl-C stops the reading: what was read is finished, reported and
+    // counted, and the run exits 130 (128 + SIGINT). Should the run not get
+    // there (stuck opening a FIFO, say), it ends anyway a moment later.
+    let _ = ctrlc::set_handler(|| {
+        stdin::interrupt();
+        std::thread::sleep(std::time::Duration::from_secs(2));
+        std::process::exit(130);
+    });
     // clap's own exit would report success when --help cannot be written.
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -38,13 +44,17 @@ fn main() -> ExitCode {
         let mut out = io::BufWriter::new(Closable::new(io::stdout().lock()));
         let outcome = commands::run(
             settings,
-            &mut io::stdin().lock(),
+            &mut Stdin::new(),
             &mut out,
             &mut Closable::new(io::stderr()),
         );
         out.flush()?;
         outcome
     });
+    // Interrupted: what was done is printed; the status says it was cut short.
+    if stdin::interrupted() {
+        return ExitCode::from(130);
+    }
     match outcome {
         Ok(outcome) => ExitCode::from(outcome.code()),
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,

@@ -843,3 +843,72 @@ fn no_control_character_reaches_a_terminal() {
         "{record}"
     );
 }
+
+// ------------------------------------------------------------ streaming
+
+/// The lines `whi` writes to stdout, as they come.
+fn lines_of(out: impl Read + Send + 'static) -> std::sync::mpsc::Receiver<String> {
+    use std::io::BufRead;
+    let (tx, rx) = std::sync::mpsc::channel();
+    thread::spawn(move || {
+        for line in std::io::BufReader::new(out).lines() {
+            let Ok(line) = line else { return };
+            if tx.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    rx
+}
+
+/// The next line, or a failure if none comes within the deadline.
+fn next_line(lines: &std::sync::mpsc::Receiver<String>, waiting_for: &str) -> String {
+    lines
+        .recv_timeout(Duration::from_secs(20))
+        .unwrap_or_else(|_| panic!("no output line while {waiting_for}"))
+}
+
+/// While a piped stream pauses, results already computed were held back;
+/// Ctrl-C then discarded them. Each record is written out as soon as the
+/// stream has nothing more to give, and Ctrl-C reports what was done.
+#[cfg(unix)]
+#[test]
+fn a_paused_stream_shows_its_results_and_ctrl_c_keeps_them() {
+    let line = compact();
+    let mut child = util::command(&["validate", "--color", "never", "-"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("whi starts");
+    let mut input = child.stdin.take().expect("stdin");
+    let lines = lines_of(child.stdout.take().expect("stdout"));
+    let err = reader(child.stderr.take().expect("stderr"));
+    // NDJSON is recognised from its second line: two lines, then a pause.
+    writeln!(input, "{line}\n{line}").expect("write");
+    input.flush().expect("flush");
+    assert_eq!(
+        next_line(&lines, "the stream paused after line 2"),
+        "-:1: salla/order.created valid"
+    );
+    assert_eq!(
+        next_line(&lines, "the stream paused after line 2"),
+        "-:2: salla/order.created valid"
+    );
+    writeln!(input, "{line}").expect("write");
+    input.flush().expect("flush");
+    assert_eq!(
+        next_line(&lines, "the stream paused after line 3"),
+        "-:3: salla/order.created valid"
+    );
+    // Ctrl-C while the writer is still there, silent.
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+    let code = wait(&mut child);
+    drop(input);
+    let rest: Vec<String> = lines.iter().collect();
+    assert_eq!(rest, ["", "3 payloads: 3 valid"]);
+    assert_eq!(code, 130);
+    assert_eq!(err.join().expect("stderr"), "", "no trace");
+}

@@ -8,6 +8,7 @@ use crate::ingest::capture::{Body, Broken};
 use crate::ingest::input::{self, Input, InputError, Note};
 use crate::ingest::payload::{self, Parsed};
 use crate::ingest::reader;
+use crate::ingest::stdin;
 use crate::order::timeline::{self, Delivery, Timeline};
 use crate::render::Render;
 use crate::settings::CheckSettings as Settings;
@@ -188,6 +189,8 @@ enum Step {
     Stream(Input),
     /// An input that held no payload (an empty log, a HAR without entries).
     Empty(String),
+    /// Write out what was rendered: the stream waits for its writer.
+    Flush,
 }
 
 /// The outcomes of one job, in order.
@@ -257,6 +260,7 @@ fn each_record(
                     tally.empty += 1;
                     render.note(&no_payloads(&name))
                 }
+                Step::Flush => render.flush(),
                 // Rare (see `read_file`): done here, in turn, without workers.
                 Step::Stream(input) => {
                     let mut nothing = io::empty();
@@ -297,6 +301,10 @@ fn produce(
 ) -> io::Result<()> {
     let mut files = Vec::new();
     for resolved in inputs {
+        // Ctrl-C: what is under way is finished and reported, no more is read.
+        if stdin::interrupted() {
+            break;
+        }
         if matches!(resolved, Input::File(_)) && !reader::streamed(&resolved) {
             files.push(resolved);
             if files.len() == BATCH_FILES {
@@ -307,8 +315,8 @@ fn produce(
         if !files.is_empty() {
             emit(Unit::Job(Job::Files(std::mem::take(&mut files))))?;
         }
-        let bodies = match reader::bodies(&resolved, stdin) {
-            Ok(bodies) => bodies,
+        let (bodies, drained) = match reader::watched(&resolved, stdin) {
+            Ok(found) => found,
             Err(error) => {
                 emit(Unit::Ready(vec![Step::Unreadable(error)]))?;
                 continue;
@@ -318,6 +326,10 @@ fn produce(
         let mut bytes = 0;
         let mut any = false;
         for body in bodies {
+            // Ctrl-C cut the read: this body may be cut too; drop it.
+            if stdin::interrupted() {
+                break;
+            }
             any = true;
             bytes += body.as_ref().map_or(0, |b| b.bytes.len());
             batch.push(body);
@@ -325,11 +337,20 @@ fn produce(
                 emit(Unit::Job(Job::Bodies(std::mem::take(&mut batch))))?;
                 bytes = 0;
             }
+            // The next line must wait for the writer: what is read is
+            // checked and written out now, not held for a fuller batch.
+            if drained.idle() {
+                if !batch.is_empty() {
+                    emit(Unit::Job(Job::Bodies(std::mem::take(&mut batch))))?;
+                    bytes = 0;
+                }
+                emit(Unit::Barrier(vec![Step::Flush]))?;
+            }
         }
         if !batch.is_empty() {
             emit(Unit::Job(Job::Bodies(batch)))?;
         }
-        if !any {
+        if !any && !stdin::interrupted() {
             emit(Unit::Ready(vec![Step::Empty(name_of(&resolved))]))?;
         }
     }

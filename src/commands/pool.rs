@@ -22,6 +22,9 @@ pub(super) enum Unit<J, D> {
     Job(J),
     /// A result known without any work (an unreadable input, say).
     Ready(D),
+    /// A result consumed only once everything emitted before it has been:
+    /// the producer waits for it (before a read that may block, say).
+    Barrier(D),
 }
 
 /// Runs `produce`, which emits units in order; does each job with `work`
@@ -45,7 +48,7 @@ where
     if workers < 2 {
         return produce(&mut |unit| match unit {
             Unit::Job(job) => consume(work(job)),
-            Unit::Ready(done) => consume(done),
+            Unit::Ready(done) | Unit::Barrier(done) => consume(done),
         });
     }
     let (job_tx, job_rx) = mpsc::channel::<(usize, J)>();
@@ -121,6 +124,10 @@ impl<J, D> Order<J, D> {
         match unit {
             Unit::Ready(done) => {
                 self.waiting.insert(seq, done);
+            }
+            Unit::Barrier(done) => {
+                self.waiting.insert(seq, done);
+                return self.finish(consume);
             }
             Unit::Job(job) => self.job_tx.send((seq, job)).map_err(|_| stopped())?,
         }
@@ -216,6 +223,39 @@ mod tests {
         .ok();
         assert_eq!(seen, (0..200).collect::<Vec<_>>());
         assert!(peak.load(Ordering::SeqCst) <= 2);
+    }
+
+    /// A barrier is consumed only after every unit before it, before the
+    /// producer goes on.
+    #[test]
+    fn a_barrier_waits_for_everything_before_it() {
+        let seen = std::cell::RefCell::new(Vec::new());
+        let work = |n: u64| {
+            thread::sleep(Duration::from_micros(200 * (n % 3)));
+            n
+        };
+        run(
+            2,
+            16,
+            &work,
+            |emit| {
+                for n in 0..10u64 {
+                    emit(Unit::Job(n))?;
+                }
+                emit(Unit::Barrier(100))?;
+                // Everything before the barrier is consumed by now.
+                assert_eq!(seen.borrow().len(), 11);
+                emit(Unit::Job(11))
+            },
+            |n| {
+                seen.borrow_mut().push(n);
+                Ok(())
+            },
+        )
+        .ok();
+        let mut expected: Vec<u64> = (0..10).collect();
+        expected.extend([100, 11]);
+        assert_eq!(*seen.borrow(), expected);
     }
 
     #[test]

@@ -9,3 +9,4 @@ pub mod input;
 pub mod locate;
 pub mod payload;
 pub mod reader;
+pub mod stdin;

@@ -20,8 +20,10 @@
 use crate::ingest::capture::{self, Body, Broken, Shape};
 use crate::ingest::input::{self, Input, InputError, MAX_INPUT};
 use crate::ingest::payload::{self, Parsed, Payload};
+use std::cell::Cell;
 use std::io::{self, Read};
 use std::path::Path;
+use std::rc::Rc;
 
 /// The bodies of one input, in order (a stream for NDJSON).
 pub type Bodies<'r> = Box<dyn Iterator<Item = Result<Body, Broken>> + 'r>;
@@ -139,28 +141,76 @@ fn too_large(name: &str) -> InputError {
 /// [`read_file`]); stdin, pipes and NDJSON are read from `stdin` or opened,
 /// NDJSON streamed with a bounded buffer, anything else read whole, once.
 pub fn bodies<'r>(input: &Input, stdin: &'r mut dyn Read) -> Result<Bodies<'r>, InputError> {
+    watched(input, stdin).map(|(bodies, _)| bodies)
+}
+
+/// Whether a streamed input has handed out everything it had buffered, so
+/// that the next body needs a read of the stream (which may wait).
+#[derive(Debug, Clone, Default)]
+pub struct Drained(Rc<Cell<bool>>);
+
+impl Drained {
+    /// Whether the next body needs a read that may wait for the writer:
+    /// nothing is buffered here, and stdin has nothing either.
+    pub fn idle(&self) -> bool {
+        self.0.get() && crate::ingest::stdin::would_wait()
+    }
+}
+
+/// [`bodies`], with a [`Drained`] that says when the stream ran dry (always
+/// false for inputs read whole).
+pub fn watched<'r>(
+    input: &Input,
+    stdin: &'r mut dyn Read,
+) -> Result<(Bodies<'r>, Drained), InputError> {
     if let Some((name, bytes)) = read_file(input)? {
-        return Ok(Box::new(from_bytes(&name, bytes).into_iter()));
+        return Ok((
+            Box::new(from_bytes(&name, bytes).into_iter()),
+            Drained::default(),
+        ));
     }
     let (name, reader) = input::open(input, stdin)?;
     stream(name, reader)
 }
 
+/// A buffered reader that records, each time a line is taken, whether its
+/// buffer is empty.
+struct Watch<R> {
+    inner: io::BufReader<R>,
+    drained: Drained,
+}
+
+impl<R: Read> Read for Watch<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.drained.0.set(self.inner.buffer().is_empty());
+        Ok(n)
+    }
+}
+
+impl<R: Read> io::BufRead for Watch<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, amount: usize) {
+        self.inner.consume(amount);
+        self.drained.0.set(self.inner.buffer().is_empty());
+    }
+}
+
 /// The bodies of an open stream: its head tells its shape; NDJSON is
 /// streamed, anything else read whole, capped. End-of-file is final: once a
 /// read returned it, the stream is not read again.
-fn stream<'r>(name: String, mut reader: Box<dyn Read + 'r>) -> Result<Bodies<'r>, InputError> {
+fn stream<'r>(
+    name: String,
+    mut reader: Box<dyn Read + 'r>,
+) -> Result<(Bodies<'r>, Drained), InputError> {
     let failed = |e: io::Error, name: &str| InputError {
         input: name.to_string(),
         message: format!("cannot read: {e}"),
     };
-    let mut head = Vec::new();
-    (&mut reader)
-        .take(SNIFF_BYTES)
-        .read_to_end(&mut head)
-        .map_err(|e| failed(e, &name))?;
-    // `take` stopped short of its limit only at end-of-file.
-    let mut ended = (head.len() as u64) < SNIFF_BYTES;
+    let (mut head, mut ended) = sniff_head(&name, &mut reader).map_err(|e| failed(e, &name))?;
     let mut shape = capture::sniff(&name, &head);
     if shape == Shape::Json && !ended && !second_line_starts(&head) {
         // The first line is longer than the head: it may be the first line
@@ -175,8 +225,12 @@ fn stream<'r>(name: String, mut reader: Box<dyn Read + 'r>) -> Result<Bodies<'r>
     }
     if shape == Shape::Ndjson {
         let rest: Box<dyn Read + 'r> = if ended { Box::new(io::empty()) } else { reader };
-        let stream = io::BufReader::with_capacity(256 * 1024, io::Cursor::new(head).chain(rest));
-        return Ok(Box::new(capture::ndjson(&name, stream)));
+        let drained = Drained::default();
+        let stream = Watch {
+            inner: io::BufReader::with_capacity(256 * 1024, io::Cursor::new(head).chain(rest)),
+            drained: drained.clone(),
+        };
+        return Ok((Box::new(capture::ndjson(&name, stream)), drained));
     }
     if !ended {
         head = input::read_capped(head, &mut reader).map_err(|message| InputError {
@@ -184,7 +238,33 @@ fn stream<'r>(name: String, mut reader: Box<dyn Read + 'r>) -> Result<Bodies<'r>
             message,
         })?;
     }
-    Ok(Box::new(capture::split(&name, head, shape).into_iter()))
+    Ok((
+        Box::new(capture::split(&name, head, shape).into_iter()),
+        Drained::default(),
+    ))
+}
+
+/// Reads the head of a stream: up to [`SNIFF_BYTES`], or less once it
+/// shows NDJSON (a stream that pauses after its first lines is not waited
+/// for), or to end-of-file; says whether the stream ended.
+fn sniff_head(name: &str, reader: &mut dyn Read) -> io::Result<(Vec<u8>, bool)> {
+    let mut head = Vec::new();
+    let mut buf = vec![0; 64 * 1024];
+    while (head.len() as u64) < SNIFF_BYTES {
+        let want = usize::try_from(SNIFF_BYTES).unwrap_or(usize::MAX) - head.len();
+        let cap = want.min(buf.len());
+        let n = match reader.read(&mut buf[..cap]) {
+            Ok(0) => return Ok((head, true)),
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        head.extend_from_slice(&buf[..n]);
+        if second_line_starts(&head) && capture::sniff(name, &head) == Shape::Ndjson {
+            break;
+        }
+    }
+    Ok((head, false))
 }
 
 /// Whether `text` holds a line with something on it, then the start of

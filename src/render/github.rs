@@ -82,6 +82,10 @@ impl<'a> Github<'a> {
 }
 
 impl Render for Github<'_> {
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+
     fn record(&mut self, record: &Record) -> io::Result<()> {
         let (shown, hidden) = capped(&record.errors, self.max_errors);
         for problem in &hinted(record, shown) {

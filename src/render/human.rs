@@ -83,6 +83,10 @@ fn verdict(status: Status, palette: &Palette) -> (&'static str, Style) {
 }
 
 impl Render for Human<'_> {
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+
     fn record(&mut self, record: &Record) -> io::Result<()> {
         let (word, style) = verdict(record.status, &self.palette);
         let kind = match (record.provider, &record.event) {

@@ -63,6 +63,10 @@ enum Message<'r> {
 }
 
 impl Render for Json<'_> {
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+
     fn record(&mut self, record: &Record) -> io::Result<()> {
         let (shown, hidden) = capped(&record.errors, self.max_errors);
         let cut;

@@ -67,6 +67,12 @@ pub trait Render {
     fn note(&mut self, note: &Note) -> io::Result<()>;
     /// The end of the run.
     fn finish(&mut self, tally: &Tally) -> io::Result<()>;
+    /// Writes out what was rendered so far: a stream is waiting for its
+    /// writer, and the reader of the output should not wait with it.
+    /// Formats that are one document (JUnit, SARIF) have nothing to show yet.
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Writes `note: <path>: <what>` to the diagnostics writer.
