@@ -912,3 +912,51 @@ fn a_paused_stream_shows_its_results_and_ctrl_c_keeps_them() {
     assert_eq!(code, 130);
     assert_eq!(err.join().expect("stderr"), "", "no trace");
 }
+
+// ---------------------------------------------------------------- scale
+
+/// `inspect --timeline` was quadratic within an order: 50,000 deliveries
+/// of one order, generated here, arriving out of time order. The deadline
+/// is a hang guard (the quadratic version needed minutes in a debug
+/// build); the release figures are in the closing note of issue 16.
+#[test]
+fn a_timeline_of_50000_deliveries_of_one_order() {
+    let temp = Temp::new("timeline");
+    let sample: Value = serde_json::from_str(
+        &fs::read_to_string(util::root().join("samples/ongoing/order.picked.json"))
+            .expect("sample"),
+    )
+    .expect("json");
+    const N: usize = 50_000;
+    let mut text = String::with_capacity(N * 1200);
+    for i in 0..N {
+        let mut delivery = sample.clone();
+        // A permutation of the minutes: most deliveries arrive out of order.
+        let minute = (i * 7919) % N;
+        delivery["timestamp"] = Value::String(format!(
+            "2024-05-{:02}T{:02}:{:02}:00.0000000",
+            1 + minute / 1440,
+            minute / 60 % 24,
+            minute % 60
+        ));
+        delivery["webhookEventId"] = serde_json::json!(i);
+        text.push_str(&delivery.to_string());
+        text.push('\n');
+    }
+    let file = temp.file("one-order.ndjson", text);
+    let run = whi(&["inspect", "--timeline", "--format", "json", &file], b"");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let timelines = run.records();
+    assert_eq!(timelines.len(), 1);
+    let entries = timelines[0]["entries"].as_array().expect("entries");
+    assert_eq!(entries.len(), N);
+    let late = entries
+        .iter()
+        .filter(|e| {
+            e["flags"]
+                .as_array()
+                .is_some_and(|f| f.iter().any(|f| f["kind"] == "out_of_order"))
+        })
+        .count();
+    assert!(late > N / 2, "{late}");
+}

@@ -8,7 +8,7 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// The provider-neutral stage of an order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
     /// Placed, awaiting payment or review.
@@ -67,7 +67,7 @@ impl Category {
 }
 
 /// One order's state as a webhook tells it. Absent fields are null in JSON.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct OrderSummary {
     /// The provider's id of the order.
     pub order_id: Option<String>,
@@ -107,7 +107,7 @@ pub struct OrderSummary {
 }
 
 /// One event-specific fact of a summary.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Detail {
     /// Machine name, the key in JSON (`carrier_tracking_code`).
     pub key: &'static str,
