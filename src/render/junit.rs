@@ -20,6 +20,7 @@ use quick_xml::Writer;
 use quick_xml::escape::partial_escape;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::io::{self, Write};
 
 /// The default suite name, after the command that made it.
@@ -221,18 +222,24 @@ fn xml_char(c: char) -> bool {
 }
 
 /// `text` with the characters XML 1.0 forbids (most C0 controls, U+FFFE,
-/// U+FFFF) replaced by U+FFFD, so a stray control character in a key or
-/// file name cannot make the whole report unreadable.
+/// U+FFFF) written out as escapes the way human output shows them (`\x1b`,
+/// `\u{ffff}`), so a stray control character in a key or file name cannot
+/// make the whole report unreadable, and the reader still sees what it was.
 fn xml_safe(text: &str) -> Cow<'_, str> {
     if text.chars().all(xml_char) {
-        Cow::Borrowed(text)
-    } else {
-        Cow::Owned(
-            text.chars()
-                .map(|c| if xml_char(c) { c } else { '\u{FFFD}' })
-                .collect(),
-        )
+        return Cow::Borrowed(text);
     }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if xml_char(c) {
+            out.push(c);
+        } else if (c as u32) < 0x80 {
+            let _ = write!(out, "\\x{:02x}", c as u32);
+        } else {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        }
+    }
+    Cow::Owned(out)
 }
 
 fn xml_safe_owned(text: String) -> String {
@@ -247,9 +254,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn characters_xml_cannot_carry_are_replaced() {
+    fn characters_xml_cannot_carry_are_shown_escaped() {
         assert_eq!(xml_safe("a\tb\nc"), "a\tb\nc");
-        assert_eq!(xml_safe("a\u{1}b\u{FFFF}"), "a\u{FFFD}b\u{FFFD}");
+        assert_eq!(xml_safe("a\u{1}b\u{FFFF}"), "a\\x01b\\u{ffff}");
         assert_eq!(xml_safe("ü😀"), "ü😀");
     }
 
