@@ -9,7 +9,7 @@ use crate::ingest::input::{self, Input, InputError, Note};
 use crate::ingest::payload::{self, Parsed};
 use crate::ingest::reader;
 use crate::ingest::stdin;
-use crate::order::timeline::{self, Delivery, Timeline};
+use crate::order::timeline::{self, Delivery, Timeline, Verdict};
 use crate::render::Render;
 use crate::settings::CheckSettings as Settings;
 use std::io::{self, Read};
@@ -155,6 +155,12 @@ pub fn timelines(
                     event,
                     summary,
                     delivery_id: record.delivery_id,
+                    verdict: Verdict {
+                        valid: record.valid,
+                        verdict: record.status,
+                        error_count: record.errors.len(),
+                        first_error: record.errors.into_iter().next(),
+                    },
                 });
                 Ok(())
             }

@@ -5,7 +5,7 @@
 //! them all. An invalid payload whose errors are about a field the schema
 //! describes gets one `see: whi explain <event>/<pointer>` line.
 
-use super::common::{capped, count_line, more_errors, plural};
+use super::common::{capped, count_line, more_errors, plural, status_word};
 use super::{Palette, Render, escape as esc, write_input_error, write_note};
 use crate::check::record::{Record, Status, Tally};
 use crate::check::validate::Problem;
@@ -374,6 +374,29 @@ pub fn timelines(
                 category,
                 esc(&e.source).style(palette.dim),
             )?;
+            if let Some(error) = &e.check.first_error {
+                let at = match (error.line, error.column) {
+                    (Some(line), Some(column)) => format!(" (at {line}:{column})"),
+                    _ => String::new(),
+                };
+                let more = match e.check.error_count.saturating_sub(1) {
+                    0 => String::new(),
+                    1 => ", and 1 more error".to_owned(),
+                    n => format!(", and {n} more errors"),
+                };
+                let pointer = if error.pointer.is_empty() {
+                    String::new()
+                } else {
+                    format!("{}: ", esc(&error.pointer))
+                };
+                writeln!(
+                    out,
+                    "  {:<25} {} {pointer}{}{at}{more}",
+                    "",
+                    format!("✗ {}:", status_word(e.check.verdict)).style(palette.bad),
+                    esc(&error.message)
+                )?;
+            }
             for flag in &e.flags {
                 writeln!(
                     out,
@@ -391,12 +414,25 @@ pub fn timelines(
         .flat_map(|t| &t.entries)
         .filter(|e| !e.flags.is_empty())
         .count();
+    let mut counts = vec![
+        plural(tally.payloads, "payload"),
+        plural(flagged, "flagged delivery").replace("deliverys", "deliveries"),
+    ];
+    for (n, word) in [
+        (tally.invalid, "invalid"),
+        (tally.unparseable, "unparseable"),
+        (tally.unrecognised, "unrecognised"),
+        (tally.input_errors, "unreadable"),
+    ] {
+        if n > 0 {
+            counts.push(format!("{n} {word}"));
+        }
+    }
     writeln!(
         out,
-        "{}: {}, {}",
+        "{}: {}",
         plural(timelines.len(), "order"),
-        plural(tally.payloads, "payload"),
-        plural(flagged, "flagged delivery").replace("deliverys", "deliveries")
+        counts.join(", ")
     )
 }
 
