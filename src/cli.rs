@@ -36,9 +36,9 @@ Exit status:
 const EXAMPLES: &str = "\
 Examples:
   whi validate payload.json
-  whi validate samples/                    every .json/.ndjson/.jsonl/.http/.har below, sorted
-  whi validate 'captures/**/*.json'        whi expands the glob itself
-  pbpaste | whi validate                   stdin (or name it: -)
+  whi validate samples/             every .json/.ndjson/.jsonl/.http/.har below
+  whi validate 'captures/**/*.json' whi expands the glob itself
+  pbpaste | whi validate            stdin (or name it: -)
   whi validate --format json samples/ | jq 'select(.valid == false)'
   whi validate --provider salla --event order.created body.json";
 
@@ -115,9 +115,10 @@ pub enum Command {
 
 const SIGN_HELP: &str = "\
 Examples:
-  SALLA_SECRET=... whi sign --provider salla --secret-env SALLA_SECRET samples/salla/order.created.json
-  whi sign --provider salla --secret-env SALLA_SECRET --request payload.json | curl --data-binary @- ...
-  whi sign --provider salla --secret-env SALLA_SECRET --request payload.json | whi validate --secret-env SALLA_SECRET
+  export SALLA_SECRET=...
+  whi sign --provider salla --secret-env SALLA_SECRET body.json
+  whi sign --provider salla --secret-env SALLA_SECRET --request body.json \\
+    | whi validate --secret-env SALLA_SECRET
 
 The body is sent exactly as it is in the file: signatures cover the raw bytes.";
 
@@ -169,19 +170,20 @@ Examples:
   whi inspect payload.json
   pbpaste | whi inspect
   whi inspect --format json samples/ | jq .summary.status_category
-  whi inspect --timeline captures/         history per order, retries and late deliveries flagged";
+  whi inspect --timeline captures/  history per order; retries, late
+                                    deliveries and invalid payloads marked";
 
 const DIFF_HELP: &str = "\
 Examples:
   whi diff before.json after.json
-  whi diff batch.json#/0 batch.json#/1     elements of a JSON array
-  whi diff --all old.json new.json         include event ids, retry counts, webhook ids
+  whi diff batch.json#/0 batch.json#/1  elements of a JSON array
+  whi diff --all old.json new.json      with event ids, retry counts, webhook ids
 
 Exit status (as diff(1)):
   0  the payloads do not differ
   1  they differ
-  2  whi could not compare them (unreadable, not JSON, not one recognised webhook each,
-     different providers)";
+  2  whi could not compare them (unreadable, not JSON, not one recognised
+     webhook each, different providers)";
 
 /// Arguments of `whi inspect`.
 #[derive(Debug, Args)]
@@ -287,11 +289,11 @@ pub struct ValidateArgs {
 
 const SCHEMAS_HELP: &str = "\
 Examples:
-  whi schemas                                   every event: schema file, documentation page
+  whi schemas                        every event: schema file, documentation
   whi schemas --format json | jq -r .schema
-  whi schemas show salla/order.created          the schema as bundled
-  whi schemas show salla/_defs                  the definitions the Salla events share
-  whi schemas export ./whi-schemas              for check-jsonschema, an editor, another validator
+  whi schemas show salla/order.created   the schema as bundled
+  whi schemas show salla/_defs           the definitions Salla's events share
+  whi schemas export ./whi-schemas   for check-jsonschema, ajv, an editor
 
 Export writes DIR/<provider>/*.schema.json, the _defs files with them, so
 relative $refs resolve. It refuses to overwrite a file unless --force.";
@@ -332,10 +334,12 @@ pub enum SchemasAction {
 
 const SAMPLES_HELP: &str = "\
 Examples:
-  whi samples                                        every bundled sample
-  whi samples salla/order.created | whi validate     a valid payload, on stdin
-  whi samples salla/order.created > fixture.json     a starting point for a test fixture
-  whi samples snipcart/order.completed | curl --data-binary @- -H 'Content-Type: application/json' http://localhost:8080/webhooks";
+  whi samples                                     every bundled sample
+  whi samples salla/order.created | whi validate  a valid payload, on stdin
+  whi samples salla/order.created > fixture.json  a start for a test fixture
+  whi samples snipcart/order.completed \\
+    | curl --data-binary @- -H 'Content-Type: application/json' \\
+        http://localhost:8080/webhooks";
 
 /// Arguments of `whi samples`.
 #[derive(Debug, Args)]
@@ -351,9 +355,10 @@ pub struct SamplesArgs {
 
 const EXPLAIN_HELP: &str = "\
 Examples:
-  whi explain salla/order.created                    the event and its fields
-  whi explain salla/order.created/data/status/slug   one field, by JSON pointer
-  whi explain salla/order.created/data/items/0/codes fields of array items: use an index
+  whi explain salla/order.created                   the event and its fields
+  whi explain salla/order.created/data/status/slug  one field, by JSON pointer
+  whi explain salla/order.created/data/items/0/codes
+                                       fields of array items: use an index
   whi explain --format json ongoing/order.picked/orderStatus/number
 
 whi validate prints the explain command for an invalid payload's first error.";
@@ -374,7 +379,7 @@ pub struct ExplainArgs {
 const COMPLETIONS_HELP: &str = "\
 Examples:
   whi completions bash > ~/.local/share/bash-completion/completions/whi
-  whi completions zsh > ~/.zfunc/_whi            with fpath+=~/.zfunc before compinit
+  whi completions zsh > ~/.zfunc/_whi   with fpath+=~/.zfunc before compinit
   whi completions fish > ~/.config/fish/completions/whi.fish
   whi completions powershell >> $PROFILE";
 

@@ -3,8 +3,8 @@
 //! and the run goes on to its real exit status;
 //! Ctrl-C stops the reading, reports what was done and exits 130.
 
-use clap::Parser;
-use std::io::{self, Write};
+use clap::{CommandFactory, FromArgMatches};
+use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 use whi::cli::Cli;
 use whi::commands;
@@ -28,7 +28,14 @@ fn main() -> ExitCode {
         std::process::exit(130);
     });
     // clap's own exit would report success when --help cannot be written.
-    let cli = match Cli::try_parse() {
+    // Help wraps to the width human output uses (`COLUMNS`, the tty, 80).
+    let width = whi::settings::columns(io::stdout().is_terminal());
+    let parsed = Cli::command()
+        .term_width(width)
+        .max_term_width(width)
+        .try_get_matches()
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             return ExitCode::from(if print_clap(&e).is_ok() {

@@ -9,6 +9,7 @@ use crate::cli::{
 };
 use crate::model::signature::Secret;
 use crate::providers::{self, Provider};
+use crate::render::wrap::MIN_WIDTH;
 use anyhow::{Context, Result, bail};
 use std::io::Read;
 use std::path::Path;
@@ -24,6 +25,26 @@ pub struct Terminal {
     pub no_color: Option<String>,
     /// `TERM`, if set.
     pub term: Option<String>,
+    /// How wide human output may be: [`columns`].
+    pub columns: usize,
+}
+
+/// The width human output wraps to: `COLUMNS` when it holds a number,
+/// else the terminal's width when stdout is one, else 80 (pipes, files).
+/// Never under [`MIN_WIDTH`].
+pub fn columns(stdout_is_tty: bool) -> usize {
+    let from_env = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&c| c > 0);
+    let from_tty = || {
+        stdout_is_tty
+            .then(terminal_size::terminal_size)
+            .flatten()
+            .map(|(terminal_size::Width(w), _)| usize::from(w))
+            .filter(|&w| w > 0)
+    };
+    from_env.or_else(from_tty).unwrap_or(80).max(MIN_WIDTH)
 }
 
 /// One run of `whi`, resolved.
@@ -40,6 +61,8 @@ pub enum Settings {
         command: Command,
         /// Whether to colour human output.
         color: bool,
+        /// Where human output wraps.
+        width: usize,
     },
 }
 
@@ -55,6 +78,8 @@ pub struct DiffSettings {
     pub all: bool,
     /// Human or JSON.
     pub format: DiffFormat,
+    /// Where human output wraps; `None` for JSON.
+    pub width: Option<usize>,
     /// Whether to colour human output.
     pub color: bool,
 }
@@ -79,6 +104,8 @@ pub struct CheckSettings {
     pub color: bool,
     /// The output format.
     pub format: Format,
+    /// Where human output wraps; `None` for the machine formats.
+    pub width: Option<usize>,
     /// The inputs, `-` meaning stdin.
     pub inputs: Vec<String>,
     /// Forced provider.
@@ -122,8 +149,10 @@ impl Terminal {
     /// What this process's environment says.
     pub fn detect() -> Terminal {
         use std::io::IsTerminal;
+        let stdout_is_tty = std::io::stdout().is_terminal();
         Terminal {
-            stdout_is_tty: std::io::stdout().is_terminal(),
+            columns: columns(stdout_is_tty),
+            stdout_is_tty,
             stdin_is_tty: std::io::stdin().is_terminal(),
             no_color: std::env::var("NO_COLOR").ok(),
             term: std::env::var("TERM").ok(),
@@ -147,6 +176,7 @@ impl Settings {
             command => Settings::Catalog {
                 command,
                 color: use_color(color, Format::Human, term),
+                width: term.columns,
             },
         })
     }
@@ -165,6 +195,7 @@ impl DiffSettings {
             all: args.all,
             format: args.format,
             color: use_color(color, format, term),
+            width: (format == Format::Human).then_some(term.columns),
         })
     }
 }
@@ -247,6 +278,7 @@ impl CheckSettings {
         }
         Ok(CheckSettings {
             color: use_color(color, args.format, term),
+            width: (args.format == Format::Human).then_some(term.columns),
             format: args.format,
             inputs,
             provider,
@@ -356,6 +388,7 @@ mod tests {
             stdin_is_tty: true,
             no_color: no_color.map(str::to_string),
             term: term.map(str::to_string),
+            columns: 80,
         }
     }
 

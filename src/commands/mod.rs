@@ -58,7 +58,11 @@ pub fn run(
         Settings::Check(settings) => check::run(&settings, stdin, out, err),
         Settings::Diff(settings) => diff::run(&settings, stdin, out),
         Settings::Sign(settings) => sign::run(&settings, stdin, out),
-        Settings::Catalog { command, color } => catalog::run(command, color, out, err),
+        Settings::Catalog {
+            command,
+            color,
+            width,
+        } => catalog::run(command, color, width, out, err),
     }
 }
 

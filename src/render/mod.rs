@@ -18,6 +18,7 @@ mod common;
 pub mod github;
 pub mod junit;
 pub mod sarif;
+pub mod wrap;
 
 pub use escape::{escape, escape_lines};
 
