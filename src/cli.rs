@@ -294,9 +294,11 @@ Examples:
   whi schemas show salla/order.created   the schema as bundled
   whi schemas show salla/_defs           the definitions Salla's events share
   whi schemas export ./whi-schemas   for check-jsonschema, ajv, an editor
+  whi schemas export --bundle ./one  one self-contained file per event
 
 Export writes DIR/<provider>/*.schema.json, the _defs files with them, so
-relative $refs resolve. It refuses to overwrite a file unless --force.";
+relative $refs resolve; with --bundle, each event's file embeds what it
+refers to instead. It refuses to overwrite a file unless --force.";
 
 /// Arguments of `whi schemas`.
 #[derive(Debug, Args)]
@@ -329,6 +331,11 @@ pub enum SchemasAction {
         /// Overwrite files that exist.
         #[arg(long)]
         force: bool,
+
+        /// One self-contained file per event, with the shared definitions
+        /// embedded (no _defs files): for validators that take one schema.
+        #[arg(long)]
+        bundle: bool,
     },
 }
 

@@ -80,8 +80,8 @@ fn schemas(
             let (_, text) = catalog::schema_file(&name)?;
             out.write_all(text.as_bytes())?;
         }
-        Some(SchemasAction::Export { dir, force }) => {
-            let export = catalog::export(&dir, force)?;
+        Some(SchemasAction::Export { dir, force, bundle }) => {
+            let export = catalog::export(&dir, force, bundle)?;
             render::catalog::exported(&mut Wrap::new(out, width), err, palette, &export)?;
             if !export.failed.is_empty() {
                 return Ok(Outcome::Failed);
