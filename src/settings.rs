@@ -267,6 +267,23 @@ impl CheckSettings {
                 ),
             }
         }
+        // Without --provider, an --event no provider has a schema for is a
+        // typo (or a provider's other event, which nothing would check).
+        if let (None, Some(event)) = (provider, &args.event)
+            && !providers::REGISTRY
+                .iter()
+                .any(|p| p.events().contains(&event.as_str()))
+        {
+            let all = providers::REGISTRY
+                .iter()
+                .flat_map(|p| p.events().iter().copied());
+            let near = crate::bundle::catalog::near(event, all);
+            let hint = match near.as_slice() {
+                [] => " (whi schemas lists the events it checks)".to_owned(),
+                _ => crate::bundle::catalog::did_you_mean(&near),
+            };
+            bail!("no provider has a bundled schema for event {event:?}{hint}");
+        }
         let mut inputs = args.inputs;
         if inputs.is_empty() {
             if term.stdin_is_tty {
