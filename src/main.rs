@@ -22,9 +22,17 @@ fn main() -> ExitCode {
     // Ctrl-C stops the reading: what was read is finished, reported and
     // counted, and the run exits 130 (128 + SIGINT). Should the run not get
     // there (stuck opening a FIFO, say), it ends anyway a moment later.
+    // `whi listen` ends itself: it finishes the deliveries in flight and
+    // exits 0; a second Ctrl-C ends it at once.
     let _ = ctrlc::set_handler(|| {
+        let again = stdin::interrupted();
         stdin::interrupt();
-        std::thread::sleep(std::time::Duration::from_secs(2));
+        if stdin::lingers() && !again {
+            return;
+        }
+        if !again {
+            std::thread::sleep(std::time::Duration::from_secs(2));
+        }
         std::process::exit(130);
     });
     // clap's own exit would report success when --help cannot be written.
@@ -59,7 +67,7 @@ fn main() -> ExitCode {
         outcome
     });
     // Interrupted: what was done is printed; the status says it was cut short.
-    if stdin::interrupted() {
+    if stdin::interrupted() && !stdin::lingers() {
         return ExitCode::from(130);
     }
     match outcome {

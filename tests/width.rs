@@ -43,6 +43,8 @@ const COMMANDS: &[&[&str]] = &[
     &["inspect", "--help"],
     &["diff", "--help"],
     &["sign", "--help"],
+    &["listen", "--help"],
+    &["send", "--help"],
     &["schemas", "--help"],
     &["samples", "--help"],
     &["explain", "--help"],

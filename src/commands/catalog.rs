@@ -51,7 +51,12 @@ pub(super) fn run(
             out.write_all(&script)?;
         }
         Command::Man(args) => man(args.command.as_deref(), out)?,
-        Command::Validate(_) | Command::Inspect(_) | Command::Diff(_) | Command::Sign(_) => {
+        Command::Validate(_)
+        | Command::Inspect(_)
+        | Command::Diff(_)
+        | Command::Sign(_)
+        | Command::Listen(_)
+        | Command::Send(_) => {
             bail!("internal: this command is not run by commands::run")
         }
     }

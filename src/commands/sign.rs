@@ -38,6 +38,15 @@ pub(super) fn run(
         &settings.input,
         stdin,
     )?;
+    if let Some(url) = &settings.curl {
+        // The file itself when it is the body, byte for byte; else inline.
+        let whole_file = settings.input != "-"
+            && std::fs::read(&settings.input).is_ok_and(|bytes| bytes == signed.body);
+        let file = whole_file.then_some(settings.input.as_str());
+        render::human::curl(out, &signed, url, file)?;
+        out.flush()?;
+        return Ok(Outcome::Clean);
+    }
     let request = settings
         .request
         .as_ref()

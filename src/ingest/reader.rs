@@ -427,7 +427,7 @@ fn split_element(arg: &str) -> (&str, Option<usize>) {
 
 /// The file a body name lives in: `log.ndjson:2` → `log.ndjson`,
 /// `x.har#entries/0` → `x.har`; a name that is itself a file stays whole.
-fn base_path(name: &str) -> &str {
+pub fn base_path(name: &str) -> &str {
     if name == "-" || Path::new(name).exists() {
         return name;
     }

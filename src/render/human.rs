@@ -543,3 +543,38 @@ pub fn signed(
     out.write_all(b"\r\n")?;
     out.write_all(&signed.body)
 }
+
+/// A curl command that posts the signed body: `--data-binary @FILE` when
+/// the body is a whole file, else the body inline, quoted for a POSIX shell.
+pub fn curl(
+    out: &mut dyn Write,
+    signed: &crate::model::signature::Signed,
+    url: &str,
+    file: Option<&str>,
+) -> io::Result<()> {
+    let quote = |text: &str| -> io::Result<String> {
+        shlex::try_quote(text)
+            .map(std::borrow::Cow::into_owned)
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))
+    };
+    let mut parts = vec!["curl --fail-with-body -sS -X POST".to_owned(), quote(url)?];
+    let mut headers = vec![("Content-Type".to_owned(), "application/json".to_owned())];
+    headers.extend(signed.headers.iter().cloned());
+    for (name, value) in &headers {
+        parts.push(format!("-H {}", quote(&format!("{name}: {value}"))?));
+    }
+    let data = match file {
+        Some(path) => quote(&format!("@{path}"))?,
+        None => {
+            let body = std::str::from_utf8(&signed.body).map_err(|_| {
+                io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    "the body is not text: save it to a file and sign the file",
+                )
+            })?;
+            quote(body)?
+        }
+    };
+    parts.push(format!("--data-binary {data}"));
+    writeln!(out, "{}", parts.join(" \\\n  "))
+}

@@ -17,6 +17,7 @@ pub mod explain;
 mod common;
 pub mod github;
 pub mod junit;
+pub mod live;
 pub mod sarif;
 pub mod wrap;
 
