@@ -27,7 +27,7 @@ use jiff::Timestamp;
 use std::convert::Infallible;
 use std::io::Write;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -38,6 +38,38 @@ enum Event {
     Rejected(Rejected),
     /// Something went wrong beside a delivery (a save that failed).
     Error(String),
+    /// The delivery with this number will not come.
+    Lost(u64),
+}
+
+/// Deliveries are checked side by side and finish in any order; they are
+/// shown in the order they arrived (their numbers), each as soon as all
+/// before it are.
+struct InOrder {
+    next: u64,
+    waiting: std::collections::BTreeMap<u64, Option<Box<Delivery>>>,
+}
+
+impl InOrder {
+    fn new() -> Self {
+        InOrder {
+            next: 1,
+            waiting: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// Takes delivery `seq` (or its loss) and returns those now due (boxed
+    /// as they travel: a delivery is large, the list short).
+    #[allow(clippy::vec_box)]
+    fn arrive(&mut self, seq: u64, delivery: Option<Box<Delivery>>) -> Vec<Box<Delivery>> {
+        self.waiting.insert(seq, delivery);
+        let mut due = Vec::new();
+        while let Some(delivery) = self.waiting.remove(&self.next) {
+            due.extend(delivery);
+            self.next += 1;
+        }
+        due
+    }
 }
 
 /// What every request needs, shared by the server's tasks.
@@ -48,6 +80,8 @@ struct Shared {
     save: Option<PathBuf>,
     max_body: u64,
     seq: AtomicU64,
+    /// Deliveries answered and not yet checked and shown.
+    in_flight: AtomicUsize,
     events: Mutex<Sender<Event>>,
 }
 
@@ -92,6 +126,7 @@ pub(super) fn run(
         save: settings.save.clone(),
         max_body: settings.max_body,
         seq: AtomicU64::new(0),
+        in_flight: AtomicUsize::new(0),
         events: Mutex::new(events),
     });
     let stop = Arc::new(tokio::sync::Notify::new());
@@ -115,19 +150,23 @@ pub(super) fn run(
     };
     output::ready(&mut out, err, json, &ready)?;
     let mut counts = Counts::default();
+    let mut order = InOrder::new();
     let mut show =
         |event: Event, out: &mut dyn Write, err: &mut dyn Write| -> std::io::Result<()> {
-            match event {
-                Event::Delivery(delivery) => {
-                    counts.add(&delivery);
-                    output::delivery(out, &palette, json, &delivery)
-                }
+            let due = match event {
+                Event::Delivery(delivery) => order.arrive(delivery.received.seq, Some(delivery)),
+                Event::Lost(seq) => order.arrive(seq, None),
                 Event::Rejected(rejected) => {
                     counts.rejected += 1;
-                    output::rejected(out, &palette, json, &rejected)
+                    return output::rejected(out, &palette, json, &rejected);
                 }
-                Event::Error(message) => writeln!(err, "error: {}", escape(&message)),
+                Event::Error(message) => return writeln!(err, "error: {}", escape(&message)),
+            };
+            for delivery in due {
+                counts.add(&delivery);
+                output::delivery(out, &palette, json, &delivery)?;
             }
+            Ok(())
         };
     loop {
         match received.recv_timeout(Duration::from_millis(50)) {
@@ -197,8 +236,15 @@ async fn serve(
         }
     }
     drop(listener);
+    let finished = async {
+        graceful.shutdown().await;
+        // Answered deliveries still being checked.
+        while shared.in_flight.load(Ordering::SeqCst) > 0 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    };
     tokio::select! {
-        () = graceful.shutdown() => {}
+        () = finished => {}
         () = tokio::time::sleep(grace) => {}
     }
 }
@@ -250,9 +296,10 @@ async fn handle(
         Err(e) if e.is::<http_body_util::LengthLimitError>() => return Ok(reject(413, too_large)),
         Err(e) => return Ok(reject(400, format!("the body could not be read: {e}"))),
     };
+    let seq = shared.seq.fetch_add(1, Ordering::SeqCst) + 1;
     let received = Received {
         at,
-        seq: shared.seq.fetch_add(1, Ordering::Relaxed) + 1,
+        seq,
         method,
         target,
         headers: parts
@@ -262,19 +309,58 @@ async fn handle(
             .collect(),
         body: bytes.to_vec(),
     };
-    let worker = Arc::clone(&shared);
-    let answer = match tokio::task::spawn_blocking(move || process(&worker, received)).await {
-        Ok((delivery, answer)) => {
-            shared.tell(Event::Delivery(Box::new(delivery)));
-            answer
-        }
-        Err(e) => Answer::json(500, &serde_json::json!({ "error": e.to_string() })),
+    // The check runs beside the forwarding, and is printed when done: the
+    // sender waits for the app's answer, never for whi's verdict.
+    shared.in_flight.fetch_add(1, Ordering::SeqCst);
+    let checking = {
+        let shared = Arc::clone(&shared);
+        let received = received.clone();
+        tokio::task::spawn_blocking(move || checked(&shared, received))
     };
+    let (forward, answer) = if shared.forwarder.is_some() {
+        let worker = Arc::clone(&shared);
+        let request = received;
+        match tokio::task::spawn_blocking(move || {
+            worker.forwarder.as_ref().map(|forwarder| {
+                forwarder.forward(
+                    &request.method,
+                    &request.target,
+                    &request.headers,
+                    &request.body,
+                )
+            })
+        })
+        .await
+        {
+            Ok(Some((forwarded, answer))) => (Some(forwarded), answer),
+            Ok(None) | Err(_) => (
+                None,
+                Answer::json(500, &serde_json::json!({ "error": "forwarding failed" })),
+            ),
+        }
+    } else {
+        (
+            None,
+            Answer::json(200, &serde_json::json!({ "received": true })),
+        )
+    };
+    let shared = Arc::clone(&shared);
+    tokio::spawn(async move {
+        match checking.await {
+            Ok(mut delivery) => {
+                delivery.forward = forward;
+                shared.tell(Event::Delivery(Box::new(delivery)));
+            }
+            // Only if a check panicked: the printer must not wait for it.
+            Err(_) => shared.tell(Event::Lost(seq)),
+        }
+        shared.in_flight.fetch_sub(1, Ordering::SeqCst);
+    });
     Ok(respond(answer))
 }
 
-/// Checks, saves and forwards one request (on a blocking thread).
-fn process(shared: &Shared, received: Received) -> (Delivery, Answer) {
+/// Checks and saves one request (on a blocking thread).
+fn checked(shared: &Shared, received: Received) -> Delivery {
     let overrides = Overrides {
         provider: shared.provider,
         event: None,
@@ -302,30 +388,12 @@ fn process(shared: &Shared, received: Received) -> (Delivery, Answer) {
             ))),
         }
     }
-    let (forward, answer) = match &shared.forwarder {
-        Some(forwarder) => {
-            let (forwarded, answer) = forwarder.forward(
-                &received.method,
-                &received.target,
-                &received.headers,
-                &received.body,
-            );
-            (Some(forwarded), answer)
-        }
-        None => (
-            None,
-            Answer::json(200, &serde_json::json!({ "received": true })),
-        ),
-    };
-    (
-        Delivery {
-            received,
-            records,
-            saved,
-            forward,
-        },
-        answer,
-    )
+    Delivery {
+        received,
+        records,
+        saved,
+        forward: None,
+    }
 }
 
 fn respond(answer: Answer) -> Response<Full<Bytes>> {
@@ -386,5 +454,39 @@ impl Counts {
             line.push_str(&parts.join(", "));
         }
         line
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn delivery(seq: u64) -> Box<Delivery> {
+        Box::new(Delivery {
+            received: Received {
+                at: Timestamp::UNIX_EPOCH,
+                seq,
+                method: "POST".into(),
+                target: "/".into(),
+                headers: Vec::new(),
+                body: Vec::new(),
+            },
+            records: Vec::new(),
+            saved: None,
+            forward: None,
+        })
+    }
+
+    fn seqs(due: Vec<Box<Delivery>>) -> Vec<u64> {
+        due.iter().map(|d| d.received.seq).collect()
+    }
+
+    #[test]
+    fn deliveries_are_shown_in_arrival_order_and_a_lost_one_holds_nothing_up() {
+        let mut order = InOrder::new();
+        assert!(seqs(order.arrive(2, Some(delivery(2)))).is_empty());
+        assert_eq!(seqs(order.arrive(1, Some(delivery(1)))), [1, 2]);
+        assert!(seqs(order.arrive(4, Some(delivery(4)))).is_empty());
+        assert_eq!(seqs(order.arrive(3, None)), [4]);
     }
 }
