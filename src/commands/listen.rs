@@ -31,10 +31,15 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+/// Deliveries at most between arrival and being shown.
+const PERMITS: usize = 32;
 
 /// What the server threads tell the writing thread.
 enum Event {
-    Delivery(Box<Delivery>),
+    /// A checked delivery, with the permit it holds until it is shown.
+    Delivery(Box<Delivery>, OwnedSemaphorePermit),
     Rejected(Rejected),
     /// Something went wrong beside a delivery (a save that failed).
     Error(String),
@@ -45,12 +50,12 @@ enum Event {
 /// Deliveries are checked side by side and finish in any order; they are
 /// shown in the order they arrived (their numbers), each as soon as all
 /// before it are.
-struct InOrder {
+struct InOrder<T> {
     next: u64,
-    waiting: std::collections::BTreeMap<u64, Option<Box<Delivery>>>,
+    waiting: std::collections::BTreeMap<u64, Option<T>>,
 }
 
-impl InOrder {
+impl<T> InOrder<T> {
     fn new() -> Self {
         InOrder {
             next: 1,
@@ -58,10 +63,8 @@ impl InOrder {
         }
     }
 
-    /// Takes delivery `seq` (or its loss) and returns those now due (boxed
-    /// as they travel: a delivery is large, the list short).
-    #[allow(clippy::vec_box)]
-    fn arrive(&mut self, seq: u64, delivery: Option<Box<Delivery>>) -> Vec<Box<Delivery>> {
+    /// Takes delivery `seq` (or its loss) and returns those now due.
+    fn arrive(&mut self, seq: u64, delivery: Option<T>) -> Vec<T> {
         self.waiting.insert(seq, delivery);
         let mut due = Vec::new();
         while let Some(delivery) = self.waiting.remove(&self.next) {
@@ -82,6 +85,8 @@ struct Shared {
     seq: AtomicU64,
     /// Deliveries answered and not yet checked and shown.
     in_flight: AtomicUsize,
+    /// Deliveries allowed between arrival and being shown.
+    permits: Arc<Semaphore>,
     events: Mutex<Sender<Event>>,
 }
 
@@ -127,6 +132,7 @@ pub(super) fn run(
         max_body: settings.max_body,
         seq: AtomicU64::new(0),
         in_flight: AtomicUsize::new(0),
+        permits: Arc::new(Semaphore::new(PERMITS)),
         events: Mutex::new(events),
     });
     let stop = Arc::new(tokio::sync::Notify::new());
@@ -154,7 +160,9 @@ pub(super) fn run(
     let mut show =
         |event: Event, out: &mut dyn Write, err: &mut dyn Write| -> std::io::Result<()> {
             let due = match event {
-                Event::Delivery(delivery) => order.arrive(delivery.received.seq, Some(delivery)),
+                Event::Delivery(delivery, permit) => {
+                    order.arrive(delivery.received.seq, Some((delivery, permit)))
+                }
                 Event::Lost(seq) => order.arrive(seq, None),
                 Event::Rejected(rejected) => {
                     counts.rejected += 1;
@@ -162,7 +170,8 @@ pub(super) fn run(
                 }
                 Event::Error(message) => return writeln!(err, "error: {}", escape(&message)),
             };
-            for delivery in due {
+            // Each permit is released once its delivery is shown.
+            for (delivery, _permit) in due {
                 counts.add(&delivery);
                 output::delivery(out, &palette, json, &delivery)?;
             }
@@ -296,6 +305,13 @@ async fn handle(
         Err(e) if e.is::<http_body_util::LengthLimitError>() => return Ok(reject(413, too_large)),
         Err(e) => return Ok(reject(400, format!("the body could not be read: {e}"))),
     };
+    // At most PERMITS deliveries between arrival and being shown: a sender
+    // faster than the checks, or than the terminal, waits instead of
+    // piling work up. The number comes after the permit, so that the one
+    // the printer waits for always holds a permit.
+    let Ok(permit) = Arc::clone(&shared.permits).acquire_owned().await else {
+        return Ok(reject(503, "whi listen is stopping".into()));
+    };
     let seq = shared.seq.fetch_add(1, Ordering::SeqCst) + 1;
     let received = Received {
         at,
@@ -349,7 +365,7 @@ async fn handle(
         match checking.await {
             Ok(mut delivery) => {
                 delivery.forward = forward;
-                shared.tell(Event::Delivery(Box::new(delivery)));
+                shared.tell(Event::Delivery(Box::new(delivery), permit));
             }
             // Only if a check panicked: the printer must not wait for it.
             Err(_) => shared.tell(Event::Lost(seq)),
@@ -461,8 +477,8 @@ impl Counts {
 mod tests {
     use super::*;
 
-    fn delivery(seq: u64) -> Box<Delivery> {
-        Box::new(Delivery {
+    fn delivery(seq: u64) -> Delivery {
+        Delivery {
             received: Received {
                 at: Timestamp::UNIX_EPOCH,
                 seq,
@@ -474,10 +490,10 @@ mod tests {
             records: Vec::new(),
             saved: None,
             forward: None,
-        })
+        }
     }
 
-    fn seqs(due: Vec<Box<Delivery>>) -> Vec<u64> {
+    fn seqs(due: Vec<Delivery>) -> Vec<u64> {
         due.iter().map(|d| d.received.seq).collect()
     }
 
