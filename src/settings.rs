@@ -509,19 +509,36 @@ const MAX_SECRET: u64 = 4 << 10;
 /// history and process lists) and never printed.
 pub fn secret(env: Option<&str>, file: Option<&Path>) -> Result<Option<Secret>> {
     match (env, file) {
-        (Some(var), _) => match std::env::var_os(var) {
-            Some(value) if !value.is_empty() => {
-                let secret = Secret::new(value.into_encoded_bytes());
-                if secret.expose().is_empty() {
-                    bail!(
-                        "--secret-env {var}: the variable holds only a line break: the secret is empty"
-                    );
-                }
-                Ok(Some(secret))
+        // The argument is never echoed: given the secret itself by mistake
+        // (`--secret-env "$SALLA_SECRET"`), an error must not print it.
+        (Some(var), _) => {
+            const TAKES_A_NAME: &str = "--secret-env takes the NAME of an environment variable that holds the secret, e.g. --secret-env SALLA_SECRET";
+            let is_name = var
+                .bytes()
+                .next()
+                .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+                && var.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+            if !is_name {
+                bail!(
+                    "{TAKES_A_NAME}; what was given is not a variable name (it is not shown, in case it is the secret itself)"
+                );
             }
-            Some(_) => bail!("--secret-env {var}: the variable is empty"),
-            None => bail!("--secret-env {var}: the variable is not set"),
-        },
+            match std::env::var_os(var) {
+                Some(value) if !value.is_empty() => {
+                    let secret = Secret::new(value.into_encoded_bytes());
+                    if secret.expose().is_empty() {
+                        bail!(
+                            "--secret-env: the variable holds only a line break: the secret is empty"
+                        );
+                    }
+                    Ok(Some(secret))
+                }
+                Some(_) => bail!("--secret-env: that variable is empty ({TAKES_A_NAME})"),
+                None => bail!(
+                    "{TAKES_A_NAME}; no variable of the name given is set (the name is not shown, in case it is the secret itself; export it first)"
+                ),
+            }
+        }
         (None, Some(path)) => {
             // A secret is a few dozen bytes: read at most 4 KiB and one more,
             // so /dev/zero or a wrong path to a big file is an error, not an

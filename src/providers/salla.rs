@@ -355,7 +355,7 @@ fn check_signature(
             Some(false) => Signature::new(
                 "salla-signature",
                 Status::Invalid,
-                diagnose(body, secret, signature),
+                diagnose(body, secret, signature, headers),
             ),
         },
     )
@@ -364,18 +364,38 @@ fn check_signature(
 /// Why a Salla signature did not match: the body was re-serialised on its
 /// way (Salla signs the exact bytes of PHP's compact `json_encode`, with `\/`
 /// and `\uXXXX` escapes), or the secret is wrong.
-fn diagnose(body: &[u8], secret: &Secret, signature: &str) -> String {
+fn diagnose(body: &[u8], secret: &Secret, signature: &str, headers: Headers<'_>) -> String {
+    let verifies =
+        |key: &[u8], bytes: &[u8]| verify_hmac_sha256_hex(key, bytes, signature) == Some(true);
+    let reencoded = salla_encoding(body).filter(|original| original != body);
+    // A secret pasted with a space or line break around it.
+    let trimmed = secret.expose().trim_ascii();
+    if trimmed.len() != secret.expose().len()
+        && (verifies(trimmed, body) || reencoded.as_deref().is_some_and(|b| verifies(trimmed, b)))
+    {
+        return "the secret has spaces or line breaks around it (a CRLF or a space at the end of the file or variable): without them it verifies, so remove them".into();
+    }
     // The signed bytes are the raw bytes: a BOM the capture added breaks them.
     if let Some(rest) = body.strip_prefix(b"\xEF\xBB\xBF")
-        && verify_hmac_sha256_hex(secret.expose(), rest, signature) == Some(true)
+        && verifies(secret.expose(), rest)
     {
         return "the body starts with a byte order mark (EF BB BF) that Salla did not sign: the body without it verifies, so the capture or an editor added it".into();
     }
-    if let Some(original) = salla_encoding(body)
-        && original != body
-        && verify_hmac_sha256_hex(secret.expose(), &original, signature) == Some(true)
+    if let Some(original) = &reencoded
+        && verifies(secret.expose(), original)
     {
         return "the body was re-serialised after Salla signed it (the same JSON encoded as Salla sends it verifies): capture the raw request body, byte for byte".into();
+    }
+    // A captured Content-Length that the body no longer has: edited.
+    if let Some(length) = headers
+        .get("Content-Length")
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        && length != body.len()
+    {
+        return format!(
+            "the body was altered after it was captured: Content-Length says {length} bytes, the body has {}; Salla signed what it sent, so check the unedited capture",
+            body.len()
+        );
     }
     let mut signs = Vec::new();
     if body.windows(2).any(|w| w == b"\n " || w == b"\n\t") {
@@ -388,10 +408,10 @@ fn diagnose(body: &[u8], secret: &Secret, signature: &str) -> String {
         signs.push("slashes not escaped as \\/");
     }
     if signs.is_empty() {
-        "the body looks as Salla sends it (compact, escaped): the secret is wrong, or the body was altered after signing".into()
+        "the secret is wrong: the body is as Salla sends it (compact, escaped) and does not verify; use the secret of the app that received it (Salla Partners: the app's webhook secret), unless the body was edited after signing".into()
     } else {
         format!(
-            "the body looks re-serialised ({}), and Salla signs the exact bytes it sends: capture the raw request body; otherwise the secret is wrong",
+            "the secret is wrong: neither the body as captured ({}) nor the same JSON re-encoded as Salla sends it verifies; use the secret of the app that received it, unless the body was also edited",
             signs.join(", ")
         )
     }
@@ -586,24 +606,43 @@ mod tests {
         assert_eq!(status_of(&h, SALLA_BODY, "s3cret").0, Status::Valid);
         let tampered =
             String::from_utf8_lossy(SALLA_BODY).replace("\"merchant\":1", "\"merchant\":2");
-        let (status, reason) = status_of(&h, tampered.as_bytes(), "s3cret");
+        // Altered, and the capture says so: its length no longer matches.
+        let mut edited = h.clone();
+        edited.push(("Content-Length".into(), SALLA_BODY.len().to_string()));
+        let longer = tampered.replace("\"merchant\":2", "\"merchant\":22");
+        let (status, reason) = status_of(&edited, longer.as_bytes(), "s3cret");
         assert_eq!(status, Status::Invalid);
-        assert!(
-            reason.contains("the secret is wrong, or the body was altered"),
-            "{reason}"
-        );
+        assert!(reason.contains("altered after it was captured"), "{reason}");
+        // Nothing says altered: the secret is the suspect.
         let (status, reason) = status_of(&h, SALLA_BODY, "wrong");
         assert_eq!(status, Status::Invalid);
         assert!(
-            reason.contains("the secret is wrong, or the body was altered"),
+            reason.starts_with("the secret is wrong: the body is as Salla sends it"),
             "{reason}"
         );
+        // A secret with a CRLF or a space after it.
+        for padded in ["s3cret\r\n\r\n", "s3cret ", " s3cret\t"] {
+            let (status, reason) = status_of(&h, SALLA_BODY, padded);
+            assert_eq!(status, Status::Invalid);
+            assert!(
+                reason.contains("spaces or line breaks around it"),
+                "{padded:?}: {reason}"
+            );
+        }
         let value: Value = serde_json::from_slice(SALLA_BODY).unwrap_or_default();
         let pretty = serde_json::to_string_pretty(&value).unwrap_or_default();
         let (status, reason) = status_of(&h, pretty.as_bytes(), "s3cret");
         assert_eq!(status, Status::Invalid);
         assert!(
             reason.contains("re-serialised after Salla signed it"),
+            "{reason}"
+        );
+        // Pretty-printed as captured, and the secret is wrong: re-encoding
+        // does not verify either, so the fix is the secret, not the capture.
+        let (status, reason) = status_of(&h, pretty.as_bytes(), "wrong");
+        assert_eq!(status, Status::Invalid);
+        assert!(
+            reason.starts_with("the secret is wrong: neither the body as captured (pretty-printed"),
             "{reason}"
         );
     }
