@@ -120,7 +120,11 @@ fn unparseable(err: &SyntaxError) -> Record {
         detected_by: None,
         note: err.decoded_from.as_deref().map(encoding::note),
         errors: vec![problem],
-        warnings: Vec::new(),
+        warnings: err
+            .capture_note
+            .iter()
+            .map(|note| Problem::at("", ProblemKind::Capture, note.clone(), None))
+            .collect(),
         signature: None,
         summary: None,
         explain: None,

@@ -101,6 +101,9 @@ pub struct SyntaxError {
     /// The codings undone when the body was sent compressed: `position`
     /// is then in the decoded body.
     pub decoded_from: Option<String>,
+    /// A remark about the capture (e.g. a Content-Length mismatch), which
+    /// often says why the body does not parse.
+    pub capture_note: Option<String>,
 }
 
 /// What one source yields.
@@ -129,6 +132,7 @@ pub fn broken(broken: Broken) -> Parsed {
         message: broken.message,
         position: Position { line: 1, column: 1 },
         decoded_from: None,
+        capture_note: None,
     })
 }
 
@@ -154,6 +158,7 @@ pub fn parse_body(body: Body) -> Vec<Parsed> {
                 message,
                 position: shift(position, origin),
                 decoded_from,
+                capture_note: note,
             })];
         }
     };
@@ -163,6 +168,7 @@ pub fn parse_body(body: Body) -> Vec<Parsed> {
             let mut error = syntax_error(name, bytes, &err);
             error.position = shift(error.position, origin);
             error.decoded_from = decoded_from;
+            error.capture_note = note;
             return vec![Parsed::Syntax(error)];
         }
     };
@@ -297,6 +303,7 @@ fn syntax_error(source: String, bytes: &[u8], err: &serde_json::Error) -> Syntax
         message,
         position: locate::char_position(bytes, err.line(), err.column()),
         decoded_from: None,
+        capture_note: None,
     }
 }
 
