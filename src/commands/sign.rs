@@ -14,7 +14,7 @@ pub fn sign(
     provider: &'static dyn Provider,
     secret: &Secret,
     scheme: Option<&str>,
-    input: &str,
+    input: &std::ffi::OsStr,
     stdin: &mut dyn Read,
 ) -> anyhow::Result<Signed> {
     let body = reader::pick(input, stdin)?;
