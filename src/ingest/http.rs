@@ -7,9 +7,14 @@
 //! without its final `0` chunk (with a note), and several requests one after
 //! the other (a keep-alive connection saved whole), each checked and named
 //! `file#requests/N`. `Transfer-Encoding` is de-chunked only when its last
-//! coding is exactly `chunked`. A request that holds no JSON body (a GET
-//! without one, a form, a multipart upload) is a broken capture that says
-//! so. Nothing here prints or names a provider.
+//! coding is exactly `chunked` (chunk extensions and trailers are read past,
+//! and `Content-Length` beside it is ignored with a note); compressing
+//! codings before it and `Content-Encoding` are undone by
+//! [`encoding`](crate::ingest::encoding). A request that holds no JSON body
+//! (a GET without one, a form, a multipart upload), an HTTP response, and a
+//! head with a NUL byte are broken captures that say so; a response saved
+//! after the request is noted and ignored. Nothing here prints or names a
+//! provider.
 
 use crate::ingest::capture::{self, Body, Broken};
 use crate::ingest::encoding::{self, Decoded};
