@@ -6,9 +6,10 @@
 //!   RFC 9110 names, or the raw deflate some senders put under that name,
 //!   told apart by the zlib header — and br, through flate2 and brotli.
 //!   `identity` is no coding.
-//! - A decoded body is capped at [`MAX_DECODED`] and read in chunks through
-//!   `Read::take`, so a compression bomb is refused at the cap, never held
-//!   whole.
+//! - A decoded body is capped at [`MAX_DECODED`]: it is decoded once
+//!   through `Read::take` into nothing to count it, so a compression bomb
+//!   is refused at the cap without being held, then once into a buffer of
+//!   its exact size.
 //! - A body that says it is compressed but is already JSON text (browser
 //!   devtools decode the body and keep the header) is taken as it stands.
 //! - A coding `whi` does not know, or a body that fails to decode, is an
@@ -103,12 +104,13 @@ pub fn decode(header: &str, codings: &[String], body: &[u8]) -> Result<Decoded, 
     if is_json(body) {
         return Ok(Decoded::AlreadyPlain { header: listed });
     }
-    let mut bytes = body.to_vec();
+    // The captured body is read in place; only decoded bytes are owned.
+    let mut bytes: Option<Vec<u8>> = None;
     let mut undone = Vec::new();
     for coding in known.iter().rev() {
-        match decode_one(*coding, &bytes) {
+        match decode_one(*coding, bytes.as_deref().unwrap_or(body)) {
             Ok((decoded, label)) => {
-                bytes = decoded;
+                bytes = Some(decoded);
                 undone.push(label);
             }
             Err(Failure::TooLarge) => {
@@ -138,7 +140,7 @@ pub fn decode(header: &str, codings: &[String], body: &[u8]) -> Result<Decoded, 
     }
     undone.reverse();
     Ok(Decoded::Decoded {
-        bytes,
+        bytes: bytes.unwrap_or_else(|| body.to_vec()),
         from: undone.join(", "),
     })
 }
@@ -166,16 +168,19 @@ enum Failure {
 /// One coding undone: the bytes, and the coding's name as shown.
 fn decode_one(coding: Coding, bytes: &[u8]) -> Result<(Vec<u8>, &'static str), Failure> {
     match coding {
-        Coding::Gzip => Ok((read_all(flate2::read::MultiGzDecoder::new(bytes))?, "gzip")),
+        Coding::Gzip => Ok((
+            read_all(|| flate2::read::MultiGzDecoder::new(bytes))?,
+            "gzip",
+        )),
         // RFC 9110 §8.4.1.2: deflate is a zlib stream; some servers send
         // raw deflate. A zlib stream's two-byte header is a multiple of 31
         // with compression method 8; a raw stream may start so by chance,
         // so a failed zlib read is tried raw.
         Coding::Deflate if zlib_header(bytes) => {
-            match read_all(flate2::read::ZlibDecoder::new(bytes)) {
+            match read_all(|| flate2::read::ZlibDecoder::new(bytes)) {
                 Ok(decoded) => Ok((decoded, "deflate (zlib)")),
                 Err(Failure::Corrupt(e)) => {
-                    match read_all(flate2::read::DeflateDecoder::new(bytes)) {
+                    match read_all(|| flate2::read::DeflateDecoder::new(bytes)) {
                         Ok(decoded) => Ok((decoded, "deflate (raw, no zlib header)")),
                         Err(_) => Err(Failure::Corrupt(e)),
                     }
@@ -184,12 +189,12 @@ fn decode_one(coding: Coding, bytes: &[u8]) -> Result<(Vec<u8>, &'static str), F
             }
         }
         Coding::Deflate => Ok((
-            read_all(flate2::read::DeflateDecoder::new(bytes))?,
+            read_all(|| flate2::read::DeflateDecoder::new(bytes))?,
             "deflate (raw, no zlib header)",
         )),
         // brotli's reader says only "Invalid Data", for a corrupt stream
         // and for one cut short alike.
-        Coding::Brotli => match read_all(brotli::Decompressor::new(bytes, 64 * 1024)) {
+        Coding::Brotli => match read_all(|| brotli::Decompressor::new(bytes, 64 * 1024)) {
             Err(Failure::Corrupt(e)) if e.kind() != io::ErrorKind::UnexpectedEof => {
                 Err(Failure::Corrupt(io::Error::other(
                     "not a whole brotli stream (corrupt, or cut short)",
@@ -207,29 +212,27 @@ fn zlib_header(bytes: &[u8]) -> bool {
     }
 }
 
-/// Reads a decoder to its end, in chunks joined once, refusing past
-/// [`MAX_DECODED`] without holding more than the cap.
-fn read_all(decoder: impl Read) -> Result<Vec<u8>, Failure> {
-    const CHUNK: u64 = 16 << 20;
-    let mut decoder = decoder.take(MAX_DECODED + 1);
-    let mut chunks = Vec::new();
-    let mut total = 0u64;
-    loop {
-        let mut chunk = Vec::new();
-        (&mut decoder)
-            .take(CHUNK)
-            .read_to_end(&mut chunk)
-            .map_err(Failure::Corrupt)?;
-        total += chunk.len() as u64;
-        if total > MAX_DECODED {
-            return Err(Failure::TooLarge);
-        }
-        let last = (chunk.len() as u64) < CHUNK;
-        chunks.push(chunk);
-        if last {
-            return Ok(chunks.concat());
-        }
+/// Reads a decoder to its end, refusing past [`MAX_DECODED`]: see
+/// [`read_capped`].
+fn read_all<R: Read>(decoder: impl Fn() -> R) -> Result<Vec<u8>, Failure> {
+    read_capped(decoder, MAX_DECODED)
+}
+
+/// Decodes twice: once into nothing, to count the decoded bytes (more than
+/// `cap` is `TooLarge`, with nothing held: a bomb costs time, not memory),
+/// then into a buffer of exactly that size, so a body that passes is held
+/// once, never in a growing buffer that doubles and copies.
+fn read_capped<R: Read>(decoder: impl Fn() -> R, cap: u64) -> Result<Vec<u8>, Failure> {
+    let size = io::copy(&mut decoder().take(cap + 1), &mut io::sink()).map_err(Failure::Corrupt)?;
+    if size > cap {
+        return Err(Failure::TooLarge);
     }
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    decoder()
+        .take(size)
+        .read_to_end(&mut bytes)
+        .map_err(Failure::Corrupt)?;
+    Ok(bytes)
 }
 
 /// Whether the body is a whole JSON document already.
@@ -369,6 +372,32 @@ mod tests {
                 "{header}: {got:?}"
             );
         }
+    }
+
+    #[test]
+    fn every_decoder_stops_at_the_cap() {
+        let zeros = vec![0; 1 << 20];
+        let cap = 1000;
+        let capped = |r: Result<Vec<u8>, Failure>| matches!(r, Err(Failure::TooLarge));
+        let (gz, zl, rw, b) = (gzip(&zeros), zlib(&zeros), raw(&zeros), br(&zeros));
+        assert!(capped(read_capped(
+            || flate2::read::MultiGzDecoder::new(&gz[..]),
+            cap
+        )));
+        assert!(capped(read_capped(
+            || flate2::read::ZlibDecoder::new(&zl[..]),
+            cap
+        )));
+        assert!(capped(read_capped(
+            || flate2::read::DeflateDecoder::new(&rw[..]),
+            cap
+        )));
+        assert!(capped(read_capped(
+            || brotli::Decompressor::new(&b[..], 4096),
+            cap
+        )));
+        let exact = read_capped(|| flate2::read::MultiGzDecoder::new(&gz[..]), 1 << 20);
+        assert!(matches!(exact, Ok(bytes) if bytes.len() == 1 << 20));
     }
 
     #[test]
