@@ -642,6 +642,7 @@ fn any_file_name_the_os_allows_works_on_the_command_line() {
     );
 }
 
+#[cfg(unix)]
 fn compact_sample() -> String {
     let value: Value = serde_json::from_str(&sample()).expect("sample");
     value.to_string()
