@@ -36,9 +36,9 @@ Exit status:
 const EXAMPLES: &str = "\
 Examples:
   whi validate payload.json
-  whi validate samples/                    every .json/.ndjson/.jsonl/.http/.har below, sorted
-  whi validate 'captures/**/*.json'        whi expands the glob itself
-  pbpaste | whi validate                   stdin (or name it: -)
+  whi validate samples/             every .json/.ndjson/.jsonl/.http/.har below
+  whi validate 'captures/**/*.json' whi expands the glob itself
+  pbpaste | whi validate            stdin (or name it: -)
   whi validate --format json samples/ | jq 'select(.valid == false)'
   whi validate --provider salla --event order.created body.json";
 
@@ -88,6 +88,18 @@ pub enum Command {
     #[command(after_help = SIGN_HELP)]
     Sign(SignArgs),
 
+    /// Receive webhooks on a local HTTP port: check every delivery as it
+    /// arrives (provider, event, schema, signature), print it, optionally
+    /// forward it to your app and save it as a raw HTTP file.
+    #[command(after_help = LISTEN_HELP)]
+    Listen(ListenArgs),
+
+    /// Post payloads to a receiver (your app, or whi listen): bundled
+    /// samples by name, payload files or captures, signed the way the
+    /// provider signs them.
+    #[command(after_help = SEND_HELP)]
+    Send(SendArgs),
+
     /// List the bundled JSON Schemas with each provider's documentation page,
     /// print one, or export them all to a directory.
     #[command(after_help = SCHEMAS_HELP)]
@@ -115,9 +127,13 @@ pub enum Command {
 
 const SIGN_HELP: &str = "\
 Examples:
-  SALLA_SECRET=... whi sign --provider salla --secret-env SALLA_SECRET samples/salla/order.created.json
-  whi sign --provider salla --secret-env SALLA_SECRET --request payload.json | curl --data-binary @- ...
-  whi sign --provider salla --secret-env SALLA_SECRET --request payload.json | whi validate --secret-env SALLA_SECRET
+  export SALLA_SECRET=...
+  whi sign --provider salla --secret-env SALLA_SECRET body.json
+  whi sign --provider salla --secret-env SALLA_SECRET --request body.json \\
+    | whi validate --secret-env SALLA_SECRET
+  whi sign --provider salla --secret-env SALLA_SECRET \\
+    --curl http://localhost:3000/hooks body.json     a ready curl command
+  whi send --secret-env SALLA_SECRET --to http://localhost:3000/hooks body.json
 
 The body is sent exactly as it is in the file: signatures cover the raw bytes.";
 
@@ -162,6 +178,156 @@ pub struct SignArgs {
         default_value = "http://localhost:8080/webhooks"
     )]
     pub url: String,
+
+    /// Print a curl command that posts the body, signed, to URL.
+    #[arg(long, value_name = "URL", conflicts_with = "request")]
+    pub curl: Option<String>,
+}
+
+const LISTEN_HELP: &str = "\
+Examples:
+  whi listen                                  on http://127.0.0.1:8787/
+  whi listen --forward-to http://localhost:3000/hooks --save captures/
+  whi listen --port 0 --format json | jq 'select(.valid == false)'
+  whi send salla/order.created --to http://127.0.0.1:8787/
+
+Every request is one delivery, checked as whi validate checks the same
+request saved to a file. Without --forward-to the answer is 200
+{\"received\":true}; with it, the app's own answer (502 when it cannot be
+reached, 504 when it does not answer in time). Ctrl-C stops accepting,
+finishes the deliveries in flight and exits 0.";
+
+/// Arguments of `whi listen`.
+#[derive(Debug, Args)]
+pub struct ListenArgs {
+    /// The port to listen on; 0 picks a free one (printed when ready).
+    #[arg(long, default_value_t = 8787, value_name = "N")]
+    pub port: u16,
+
+    /// The address to listen on; 0.0.0.0 to accept from other machines.
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+    pub host: String,
+
+    /// Forward each delivery to this URL (your app) and answer with its
+    /// response. A URL without a path gets the request's own path.
+    #[arg(long, value_name = "URL")]
+    pub forward_to: Option<String>,
+
+    /// How long to wait for the app's answer before answering 504.
+    #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
+    pub forward_timeout: f64,
+
+    /// Save each delivery to DIR as a raw HTTP file, named by arrival.
+    #[arg(long, value_name = "DIR")]
+    pub save: Option<std::path::PathBuf>,
+
+    /// Only this provider is considered when detecting.
+    #[arg(long, value_name = "PROVIDER", value_parser = provider_names(), ignore_case = true)]
+    pub provider: Option<String>,
+
+    /// The secret to check signatures with, from this environment variable.
+    #[arg(long, value_name = "VAR", conflicts_with = "secret_file")]
+    pub secret_env: Option<String>,
+
+    /// The secret to check signatures with, from this file.
+    #[arg(long, value_name = "PATH")]
+    pub secret_file: Option<std::path::PathBuf>,
+
+    /// Output format: a line per delivery, or NDJSON.
+    #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+    pub format: ListFormat,
+
+    /// The largest body accepted (413 beyond): bytes, or with KiB, MiB, GiB.
+    #[arg(long, default_value = "16MiB", value_name = "SIZE", value_parser = parse_size)]
+    pub max_body: u64,
+}
+
+/// `16MiB`, `512KiB`, `1GiB`, `1000` (bytes); `k`/`M`/`G` are binary too.
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let digits = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(digits);
+    let number: u64 = number
+        .parse()
+        .map_err(|_| format!("{text:?} is not a size (say 16MiB, 512KiB or 1000)"))?;
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        _ => return Err(format!("{text:?}: unknown unit (say B, KiB, MiB or GiB)")),
+    };
+    number
+        .checked_mul(1 << shift)
+        .filter(|&n| n > 0)
+        .ok_or_else(|| format!("{text:?} is not a size whi can use"))
+}
+
+const SEND_HELP: &str = "\
+Examples:
+  whi send salla/order.created --to http://127.0.0.1:8787/
+  whi send --secret-env SALLA_SECRET --to http://localhost:3000/hooks \\
+    salla/order.created salla/order.status.updated
+  whi send salla/order.created --set /data/status/slug='\"canceled\"' \\
+    --to http://localhost:3000/hooks
+  whi send captures/2026*.http --to http://localhost:3000/hooks   replay
+
+A capture (.http, a HAR entry, an NDJSON line) is replayed with its own
+headers, less hop-by-hop ones; a secret signs the body afresh.
+
+Exit status:
+  0  every response was 2xx
+  1  a response was not 2xx
+  2  whi could not send: a bad target, the receiver unreachable";
+
+/// Arguments of `whi send`.
+#[derive(Debug, Args)]
+pub struct SendArgs {
+    /// What to send: a bundled sample (salla/order.created), a payload
+    /// file, or a capture (file.http, file.har#entries/N, log.ndjson:N).
+    #[arg(value_name = "TARGET", required = true)]
+    pub targets: Vec<String>,
+
+    /// The receiver's URL.
+    #[arg(long, value_name = "URL")]
+    pub to: String,
+
+    /// Sign each body with the secret in this environment variable, the
+    /// way its provider signs (Salla: X-Salla-Signature; Logitrail and
+    /// Ongoing: Basic auth from user:password; Snipcart: request token).
+    #[arg(long, value_name = "VAR", conflicts_with = "secret_file")]
+    pub secret_env: Option<String>,
+
+    /// Sign with the secret in this file.
+    #[arg(long, value_name = "PATH")]
+    pub secret_file: Option<std::path::PathBuf>,
+
+    /// Salla's security strategy: signature (default) or token.
+    #[arg(long, value_name = "STRATEGY")]
+    pub strategy: Option<String>,
+
+    /// Sign as this provider (default: the provider detected in the body).
+    #[arg(long, value_name = "PROVIDER", value_parser = provider_names(), ignore_case = true)]
+    pub provider: Option<String>,
+
+    /// Change a field before signing: POINTER=JSON, e.g.
+    /// /data/status/slug='"canceled"' (repeatable).
+    #[arg(long = "set", value_name = "POINTER=JSON")]
+    pub set: Vec<String>,
+
+    /// Add a header: 'Name: value' (repeatable; replaces one of that name).
+    #[arg(long = "header", short = 'H', value_name = "HEADER")]
+    pub headers: Vec<String>,
+
+    /// How long to wait for each answer.
+    #[arg(long, default_value_t = 30.0, value_name = "SECONDS")]
+    pub timeout: f64,
+
+    /// Output format: a line per request, or NDJSON.
+    #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+    pub format: ListFormat,
 }
 
 const INSPECT_EXAMPLES: &str = "\
@@ -169,19 +335,20 @@ Examples:
   whi inspect payload.json
   pbpaste | whi inspect
   whi inspect --format json samples/ | jq .summary.status_category
-  whi inspect --timeline captures/         history per order, retries and late deliveries flagged";
+  whi inspect --timeline captures/  history per order; retries, late
+                                    deliveries and invalid payloads marked";
 
 const DIFF_HELP: &str = "\
 Examples:
   whi diff before.json after.json
-  whi diff batch.json#/0 batch.json#/1     elements of a JSON array
-  whi diff --all old.json new.json         include event ids, retry counts, webhook ids
+  whi diff batch.json#/0 batch.json#/1  elements of a JSON array
+  whi diff --all old.json new.json      with event ids, retry counts, webhook ids
 
 Exit status (as diff(1)):
   0  the payloads do not differ
   1  they differ
-  2  whi could not compare them (unreadable, not JSON, not one recognised webhook each,
-     different providers)";
+  2  whi could not compare them (unreadable, not JSON, not one recognised
+     webhook each, different providers)";
 
 /// Arguments of `whi inspect`.
 #[derive(Debug, Args)]
@@ -287,14 +454,16 @@ pub struct ValidateArgs {
 
 const SCHEMAS_HELP: &str = "\
 Examples:
-  whi schemas                                   every event: schema file, documentation page
+  whi schemas                        every event: schema file, documentation
   whi schemas --format json | jq -r .schema
-  whi schemas show salla/order.created          the schema as bundled
-  whi schemas show salla/_defs                  the definitions the Salla events share
-  whi schemas export ./whi-schemas              for check-jsonschema, an editor, another validator
+  whi schemas show salla/order.created   the schema as bundled
+  whi schemas show salla/_defs           the definitions Salla's events share
+  whi schemas export ./whi-schemas   for check-jsonschema, ajv, an editor
+  whi schemas export --bundle ./one  one self-contained file per event
 
 Export writes DIR/<provider>/*.schema.json, the _defs files with them, so
-relative $refs resolve. It refuses to overwrite a file unless --force.";
+relative $refs resolve; with --bundle, each event's file embeds what it
+refers to instead. It refuses to overwrite a file unless --force.";
 
 /// Arguments of `whi schemas`.
 #[derive(Debug, Args)]
@@ -327,15 +496,22 @@ pub enum SchemasAction {
         /// Overwrite files that exist.
         #[arg(long)]
         force: bool,
+
+        /// One self-contained file per event, with the shared definitions
+        /// embedded (no _defs files): for validators that take one schema.
+        #[arg(long)]
+        bundle: bool,
     },
 }
 
 const SAMPLES_HELP: &str = "\
 Examples:
-  whi samples                                        every bundled sample
-  whi samples salla/order.created | whi validate     a valid payload, on stdin
-  whi samples salla/order.created > fixture.json     a starting point for a test fixture
-  whi samples snipcart/order.completed | curl --data-binary @- -H 'Content-Type: application/json' http://localhost:8080/webhooks";
+  whi samples                                     every bundled sample
+  whi samples salla/order.created | whi validate  a valid payload, on stdin
+  whi samples salla/order.created > fixture.json  a start for a test fixture
+  whi samples snipcart/order.completed \\
+    | curl --data-binary @- -H 'Content-Type: application/json' \\
+        http://localhost:8080/webhooks";
 
 /// Arguments of `whi samples`.
 #[derive(Debug, Args)]
@@ -351,9 +527,10 @@ pub struct SamplesArgs {
 
 const EXPLAIN_HELP: &str = "\
 Examples:
-  whi explain salla/order.created                    the event and its fields
-  whi explain salla/order.created/data/status/slug   one field, by JSON pointer
-  whi explain salla/order.created/data/items/0/codes fields of array items: use an index
+  whi explain salla/order.created                   the event and its fields
+  whi explain salla/order.created/data/status/slug  one field, by JSON pointer
+  whi explain salla/order.created/data/items/0/codes
+                                       fields of array items: use an index
   whi explain --format json ongoing/order.picked/orderStatus/number
 
 whi validate prints the explain command for an invalid payload's first error.";
@@ -374,7 +551,7 @@ pub struct ExplainArgs {
 const COMPLETIONS_HELP: &str = "\
 Examples:
   whi completions bash > ~/.local/share/bash-completion/completions/whi
-  whi completions zsh > ~/.zfunc/_whi            with fpath+=~/.zfunc before compinit
+  whi completions zsh > ~/.zfunc/_whi   with fpath+=~/.zfunc before compinit
   whi completions fish > ~/.config/fish/completions/whi.fish
   whi completions powershell >> $PROFILE";
 

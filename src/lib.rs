@@ -8,6 +8,8 @@
 //!   per-command settings), feeding records to a renderer;
 //! - [`render`]: records → human, JSON, GitHub, JUnit or SARIF output (the only
 //!   code that writes);
+//! - [`live`]: what `whi listen` makes of a request and what `whi send`
+//!   posts (checked, saved, forwarded; never listening or printing itself);
 //! - [`order`]: diffs and timelines over summaries;
 //! - [`check`]: detection, validation, duplicate keys, the per-payload record;
 //! - [`bundle`]: the embedded schemas and samples, the catalog, `explain`;
@@ -22,6 +24,7 @@ pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod ingest;
+pub mod live;
 pub mod model;
 pub mod order;
 pub mod providers;

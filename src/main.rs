@@ -3,8 +3,8 @@
 //! and the run goes on to its real exit status;
 //! Ctrl-C stops the reading, reports what was done and exits 130.
 
-use clap::Parser;
-use std::io::{self, Write};
+use clap::{CommandFactory, FromArgMatches};
+use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 use whi::cli::Cli;
 use whi::commands;
@@ -22,13 +22,28 @@ fn main() -> ExitCode {
     // Ctrl-C stops the reading: what was read is finished, reported and
     // counted, and the run exits 130 (128 + SIGINT). Should the run not get
     // there (stuck opening a FIFO, say), it ends anyway a moment later.
+    // `whi listen` ends itself: it finishes the deliveries in flight and
+    // exits 0; a second Ctrl-C ends it at once.
     let _ = ctrlc::set_handler(|| {
+        let again = stdin::interrupted();
         stdin::interrupt();
-        std::thread::sleep(std::time::Duration::from_secs(2));
+        if stdin::lingers() && !again {
+            return;
+        }
+        if !again {
+            std::thread::sleep(std::time::Duration::from_secs(2));
+        }
         std::process::exit(130);
     });
     // clap's own exit would report success when --help cannot be written.
-    let cli = match Cli::try_parse() {
+    // Help wraps to the width human output uses (`COLUMNS`, the tty, 80).
+    let width = whi::settings::columns(io::stdout().is_terminal());
+    let parsed = Cli::command()
+        .term_width(width)
+        .max_term_width(width)
+        .try_get_matches()
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             return ExitCode::from(if print_clap(&e).is_ok() {
@@ -52,7 +67,7 @@ fn main() -> ExitCode {
         outcome
     });
     // Interrupted: what was done is printed; the status says it was cut short.
-    if stdin::interrupted() {
+    if stdin::interrupted() && !stdin::lingers() {
         return ExitCode::from(130);
     }
     match outcome {

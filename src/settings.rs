@@ -5,10 +5,12 @@
 //! commands, which are clap's own: completions and man pages).
 
 use crate::cli::{
-    Cli, ColorChoice, Command, DiffArgs, DiffFormat, Format, InspectArgs, SignArgs, ValidateArgs,
+    Cli, ColorChoice, Command, DiffArgs, DiffFormat, Format, InspectArgs, ListFormat, ListenArgs,
+    SendArgs, SignArgs, ValidateArgs,
 };
 use crate::model::signature::Secret;
 use crate::providers::{self, Provider};
+use crate::render::wrap::MIN_WIDTH;
 use anyhow::{Context, Result, bail};
 use std::io::Read;
 use std::path::Path;
@@ -24,6 +26,26 @@ pub struct Terminal {
     pub no_color: Option<String>,
     /// `TERM`, if set.
     pub term: Option<String>,
+    /// How wide human output may be: [`columns`].
+    pub columns: usize,
+}
+
+/// The width human output wraps to: `COLUMNS` when it holds a number,
+/// else the terminal's width when stdout is one, else 80 (pipes, files).
+/// Never under [`MIN_WIDTH`].
+pub fn columns(stdout_is_tty: bool) -> usize {
+    let from_env = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|&c| c > 0);
+    let from_tty = || {
+        stdout_is_tty
+            .then(terminal_size::terminal_size)
+            .flatten()
+            .map(|(terminal_size::Width(w), _)| usize::from(w))
+            .filter(|&w| w > 0)
+    };
+    from_env.or_else(from_tty).unwrap_or(80).max(MIN_WIDTH)
 }
 
 /// One run of `whi`, resolved.
@@ -34,12 +56,18 @@ pub enum Settings {
     Diff(DiffSettings),
     /// `whi sign`.
     Sign(SignSettings),
+    /// `whi listen`.
+    Listen(ListenSettings),
+    /// `whi send`.
+    Send(SendSettings),
     /// `whi schemas`, `samples`, `explain`, `completions`, `man`.
     Catalog {
         /// The subcommand, as parsed.
         command: Command,
         /// Whether to colour human output.
         color: bool,
+        /// Where human output wraps.
+        width: usize,
     },
 }
 
@@ -55,6 +83,8 @@ pub struct DiffSettings {
     pub all: bool,
     /// Human or JSON.
     pub format: DiffFormat,
+    /// Where human output wraps; `None` for JSON.
+    pub width: Option<usize>,
     /// Whether to colour human output.
     pub color: bool,
 }
@@ -71,6 +101,168 @@ pub struct SignSettings {
     pub strategy: Option<String>,
     /// `--request`: print a whole request for this `(host, path)`.
     pub request: Option<(String, String)>,
+    /// `--curl URL`: print a curl command posting to URL.
+    pub curl: Option<String>,
+}
+
+/// `whi listen`, resolved.
+pub struct ListenSettings {
+    /// Where to listen.
+    pub addr: std::net::SocketAddr,
+    /// Where to forward, if anywhere.
+    pub forward_to: Option<ureq::http::Uri>,
+    /// How long the app may take to answer.
+    pub forward_timeout: std::time::Duration,
+    /// Where to save deliveries, if anywhere.
+    pub save: Option<std::path::PathBuf>,
+    /// Forced provider.
+    pub provider: Option<&'static dyn Provider>,
+    /// The secret for signature checks.
+    pub secret: Option<Secret>,
+    /// Output format.
+    pub format: ListFormat,
+    /// Largest body accepted, in bytes.
+    pub max_body: u64,
+    /// Whether to colour human output.
+    pub color: bool,
+    /// Where human output wraps.
+    pub width: Option<usize>,
+}
+
+/// `whi send`, resolved.
+pub struct SendSettings {
+    /// What to send, as given.
+    pub targets: Vec<String>,
+    /// Where to.
+    pub to: ureq::http::Uri,
+    /// The secret to sign with.
+    pub secret: Option<Secret>,
+    /// Salla's strategy.
+    pub strategy: Option<String>,
+    /// Sign as this provider rather than the detected one.
+    pub provider: Option<&'static dyn Provider>,
+    /// Fields to change: (JSON pointer, new value).
+    pub set: Vec<(String, serde_json::Value)>,
+    /// Headers to add or replace.
+    pub headers: Vec<(String, String)>,
+    /// How long to wait for each answer.
+    pub timeout: std::time::Duration,
+    /// Output format.
+    pub format: ListFormat,
+    /// Whether to colour human output.
+    pub color: bool,
+    /// Where human output wraps.
+    pub width: Option<usize>,
+}
+
+/// An http:// or https:// URL with a host, for `flag`.
+pub fn http_url(flag: &str, url: &str) -> Result<ureq::http::Uri> {
+    if url.chars().any(char::is_control) || url.contains(' ') {
+        bail!("{flag} {url:?}: a URL holds no spaces or control characters");
+    }
+    let uri: ureq::http::Uri = url
+        .parse()
+        .map_err(|e| anyhow::anyhow!("{flag} {url}: not a URL: {e}"))?;
+    match (uri.scheme_str(), uri.host()) {
+        (Some("http" | "https"), Some(host)) if !host.is_empty() => Ok(uri),
+        _ => bail!("{flag} {url}: expected http://host[:port]/path or https://…"),
+    }
+}
+
+/// A duration flag in seconds, positive and finite.
+fn seconds(flag: &str, value: f64) -> Result<std::time::Duration> {
+    if !(value.is_finite() && value > 0.0 && value <= 86_400.0) {
+        bail!("{flag} {value}: give a number of seconds between 0 and 86400");
+    }
+    Ok(std::time::Duration::from_secs_f64(value))
+}
+
+impl ListenSettings {
+    fn resolve(args: ListenArgs, color: ColorChoice, term: &Terminal) -> Result<ListenSettings> {
+        let ip: std::net::IpAddr = args.host.parse().map_err(|_| {
+            anyhow::anyhow!(
+                "--host {}: expected an IP address (127.0.0.1, 0.0.0.0, ::1)",
+                args.host
+            )
+        })?;
+        let forward_to = args
+            .forward_to
+            .as_deref()
+            .map(|url| http_url("--forward-to", url))
+            .transpose()?;
+        let format = match args.format {
+            ListFormat::Human => Format::Human,
+            ListFormat::Json => Format::Json,
+        };
+        Ok(ListenSettings {
+            addr: std::net::SocketAddr::new(ip, args.port),
+            forward_to,
+            forward_timeout: seconds("--forward-timeout", args.forward_timeout)?,
+            save: args.save,
+            provider: provider(args.provider.as_deref())?,
+            secret: secret(args.secret_env.as_deref(), args.secret_file.as_deref())?,
+            format: args.format,
+            max_body: args.max_body,
+            color: use_color(color, format, term),
+            width: (format == Format::Human).then_some(term.columns),
+        })
+    }
+}
+
+impl SendSettings {
+    fn resolve(args: SendArgs, color: ColorChoice, term: &Terminal) -> Result<SendSettings> {
+        let set = args
+            .set
+            .iter()
+            .map(|item| {
+                let (pointer, json) = item.split_once('=').ok_or_else(|| {
+                    anyhow::anyhow!("--set {item}: expected POINTER=JSON, e.g. /data/status/slug='\"canceled\"'")
+                })?;
+                if !pointer.starts_with('/') {
+                    bail!("--set {item}: the pointer starts with / (a JSON pointer: /data/id)");
+                }
+                let value: serde_json::Value = serde_json::from_str(json).map_err(|e| {
+                    anyhow::anyhow!(
+                        "--set {item}: the value is not JSON ({e}); quote strings: {pointer}='\"text\"'"
+                    )
+                })?;
+                Ok((pointer.to_owned(), value))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let headers = args
+            .headers
+            .iter()
+            .map(|item| {
+                let (name, value) = item
+                    .split_once(':')
+                    .ok_or_else(|| anyhow::anyhow!("--header {item:?}: expected 'Name: value'"))?;
+                let name = name.trim();
+                let valid =
+                    !name.is_empty() && name.bytes().all(|b| b.is_ascii_graphic() && b != b':');
+                if !valid || value.chars().any(|c| c == '\r' || c == '\n') {
+                    bail!("--header {item:?}: not a header (a name, a colon, a value on one line)");
+                }
+                Ok((name.to_owned(), value.trim().to_owned()))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let format = match args.format {
+            ListFormat::Human => Format::Human,
+            ListFormat::Json => Format::Json,
+        };
+        Ok(SendSettings {
+            targets: args.targets,
+            to: http_url("--to", &args.to)?,
+            secret: secret(args.secret_env.as_deref(), args.secret_file.as_deref())?,
+            strategy: args.strategy,
+            provider: provider(args.provider.as_deref())?,
+            set,
+            headers,
+            timeout: seconds("--timeout", args.timeout)?,
+            format: args.format,
+            color: use_color(color, format, term),
+            width: (format == Format::Human).then_some(term.columns),
+        })
+    }
 }
 
 /// The resolved settings of `whi validate` and `whi inspect`.
@@ -79,6 +271,8 @@ pub struct CheckSettings {
     pub color: bool,
     /// The output format.
     pub format: Format,
+    /// Where human output wraps; `None` for the machine formats.
+    pub width: Option<usize>,
     /// The inputs, `-` meaning stdin.
     pub inputs: Vec<std::path::PathBuf>,
     /// Forced provider.
@@ -122,8 +316,10 @@ impl Terminal {
     /// What this process's environment says.
     pub fn detect() -> Terminal {
         use std::io::IsTerminal;
+        let stdout_is_tty = std::io::stdout().is_terminal();
         Terminal {
-            stdout_is_tty: std::io::stdout().is_terminal(),
+            columns: columns(stdout_is_tty),
+            stdout_is_tty,
             stdin_is_tty: std::io::stdin().is_terminal(),
             no_color: std::env::var("NO_COLOR").ok(),
             term: std::env::var("TERM").ok(),
@@ -144,9 +340,12 @@ impl Settings {
             }
             Command::Diff(args) => Settings::Diff(DiffSettings::resolve(args, color, term)?),
             Command::Sign(args) => Settings::Sign(SignSettings::resolve(args)?),
+            Command::Listen(args) => Settings::Listen(ListenSettings::resolve(args, color, term)?),
+            Command::Send(args) => Settings::Send(SendSettings::resolve(args, color, term)?),
             command => Settings::Catalog {
                 command,
                 color: use_color(color, Format::Human, term),
+                width: term.columns,
             },
         })
     }
@@ -165,6 +364,7 @@ impl DiffSettings {
             all: args.all,
             format: args.format,
             color: use_color(color, format, term),
+            width: (format == Format::Human).then_some(term.columns),
         })
     }
 }
@@ -183,12 +383,18 @@ impl SignSettings {
         } else {
             None
         };
+        let curl = args
+            .curl
+            .as_deref()
+            .map(|url| http_url("--curl", url).map(|_| url.to_owned()))
+            .transpose()?;
         Ok(SignSettings {
             input: args.input,
             provider,
             secret,
             strategy: args.strategy,
             request,
+            curl,
         })
     }
 }
@@ -236,6 +442,23 @@ impl CheckSettings {
                 ),
             }
         }
+        // Without --provider, an --event no provider has a schema for is a
+        // typo (or a provider's other event, which nothing would check).
+        if let (None, Some(event)) = (provider, &args.event)
+            && !providers::REGISTRY
+                .iter()
+                .any(|p| p.events().contains(&event.as_str()))
+        {
+            let all = providers::REGISTRY
+                .iter()
+                .flat_map(|p| p.events().iter().copied());
+            let near = crate::bundle::catalog::near(event, all);
+            let hint = match near.as_slice() {
+                [] => " (whi schemas lists the events it checks)".to_owned(),
+                _ => crate::bundle::catalog::did_you_mean(&near),
+            };
+            bail!("no provider has a bundled schema for event {event:?}{hint}");
+        }
         let mut inputs = args.inputs;
         if inputs.is_empty() {
             if term.stdin_is_tty {
@@ -247,6 +470,7 @@ impl CheckSettings {
         }
         Ok(CheckSettings {
             color: use_color(color, args.format, term),
+            width: (args.format == Format::Human).then_some(term.columns),
             format: args.format,
             inputs,
             provider,
@@ -356,6 +580,7 @@ mod tests {
             stdin_is_tty: true,
             no_color: no_color.map(str::to_string),
             term: term.map(str::to_string),
+            columns: 80,
         }
     }
 

@@ -7,6 +7,8 @@
 fn cli_cases() {
     trycmd::TestCases::new()
         .default_bin_name("whi")
+        // Human output wraps to COLUMNS: the snapshots are at 80.
+        .env("COLUMNS", "80")
         .case("tests/cmd/*.toml")
         .case("README.md");
 }

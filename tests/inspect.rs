@@ -208,6 +208,43 @@ fn timeline_json_tags_records_and_flags_retry_and_late_delivery() {
     assert_eq!(flags, vec!["out_of_order", "retry"]);
 }
 
+/// An invalid delivery keeps its place in the order's history, marked with
+/// its verdict and first error; `status` stays the order's status.
+#[test]
+fn timeline_entries_carry_their_verdict_and_first_error() {
+    let (code, lines) = whi(&[
+        "inspect",
+        "--timeline",
+        "--format",
+        "json",
+        "tests/fixtures/timeline-invalid/",
+    ]);
+    assert_eq!(code, 1, "an invalid payload fails the run");
+    let broken = lines
+        .iter()
+        .find(|l| l["type"] == "payload")
+        .expect("the unparseable file as a record");
+    assert_eq!(broken["status"], "unparseable");
+    let timeline = lines
+        .iter()
+        .find(|l| l["type"] == "timeline")
+        .expect("one timeline");
+    let entries = timeline["entries"].as_array().expect("entries");
+    assert_eq!(entries.len(), 2);
+    assert_eq!(entries[0]["valid"], true);
+    assert_eq!(entries[0]["verdict"], "valid");
+    assert_eq!(entries[0]["error_count"], 0);
+    assert!(entries[0]["first_error"].is_null());
+    let typo = &entries[1];
+    assert_eq!(typo["status"], "confirmd", "the order status as sent");
+    assert_eq!(typo["valid"], false);
+    assert_eq!(typo["verdict"], "invalid");
+    assert_eq!(typo["error_count"], 1);
+    assert_eq!(typo["first_error"]["pointer"], "/payload/order/status");
+    assert_eq!(typo["first_error"]["keyword"], "enum");
+    assert_eq!(typo["first_error"]["line"], 11);
+}
+
 /// How many events have a bundled schema (and a sample), from the registry.
 fn event_count() -> usize {
     whi::providers::REGISTRY

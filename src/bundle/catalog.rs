@@ -277,8 +277,23 @@ impl Export {
 /// (or a link in its place) would be replaced, unless `force`; with it, a
 /// link is replaced, never written through. Files that cannot be written
 /// are listed in [`Export::failed`]; the others are still written.
-pub fn export(dir: &Path, force: bool) -> Result<Export> {
-    let files = schema::files();
+pub fn export(dir: &Path, force: bool, bundle: bool) -> Result<Export> {
+    // --bundle: the events only, each with what it refers to embedded.
+    let bundled: Vec<(&str, String)> = if bundle {
+        schema::files()
+            .iter()
+            .filter(|(path, _)| !path.rsplit('/').next().unwrap_or(path).starts_with('_'))
+            .map(|(path, _)| Ok((*path, schema::bundled(path)?)))
+            .collect::<Result<_>>()?
+    } else {
+        Vec::new()
+    };
+    let files: Vec<(&str, &str)> = if bundle {
+        bundled.iter().map(|(p, t)| (*p, t.as_str())).collect()
+    } else {
+        schema::files().to_vec()
+    };
+    let files = files.as_slice();
     if !force {
         let existing: Vec<PathBuf> = files
             .iter()
@@ -369,14 +384,14 @@ mod tests {
     fn export_refuses_to_overwrite_unless_forced() -> Result<()> {
         let dir = std::env::temp_dir().join(format!("whi-export-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        let first = export(&dir, false)?;
+        let first = export(&dir, false, false)?;
         assert_eq!(first.files.len(), schema::files().len());
         for (path, text) in schema::files() {
             assert_eq!(std::fs::read_to_string(dir.join(path))?, *text);
         }
-        let again = export(&dir, false);
+        let again = export(&dir, false, false);
         assert!(again.is_err_and(|e| e.to_string().contains("pass --force")));
-        assert!(export(&dir, true).is_ok());
+        assert!(export(&dir, true, false).is_ok());
         std::fs::remove_dir_all(&dir)?;
         Ok(())
     }

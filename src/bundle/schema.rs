@@ -46,6 +46,80 @@ pub fn path_of(provider: &str, event: &str) -> String {
     format!("{provider}/{event}.schema.json")
 }
 
+/// An event's schema as one self-contained file: every sibling file it
+/// refers to (its provider's `_defs.schema.json`, and what that refers to)
+/// embedded under `$defs`, keyed by file name, each keeping its own `$id`.
+/// This is JSON Schema 2020-12's own bundling (a compound schema document):
+/// the `$ref`s stay as written and resolve to the embedded resources, so a
+/// validator needs this one file and nothing else.
+pub fn bundled(path: &str) -> anyhow::Result<String> {
+    let text = file(path).ok_or_else(|| anyhow::anyhow!("no bundled schema {path}"))?;
+    let mut root: Value = serde_json::from_str(text)?;
+    let folder = path.rsplit_once('/').map_or("", |(folder, _)| folder);
+    let mut embedded: Vec<(String, Value)> = Vec::new();
+    let mut pending = external_refs(&root);
+    while let Some(name) = pending.pop() {
+        if embedded.iter().any(|(n, _)| *n == name) {
+            continue;
+        }
+        let sibling = if folder.is_empty() {
+            name.clone()
+        } else {
+            format!("{folder}/{name}")
+        };
+        let text = file(&sibling)
+            .ok_or_else(|| anyhow::anyhow!("schemas/{path} refers to {name}, not bundled"))?;
+        let value: Value = serde_json::from_str(text)?;
+        pending.extend(external_refs(&value));
+        embedded.push((name, value));
+    }
+    let Some(object) = root.as_object_mut() else {
+        anyhow::bail!("schemas/{path} is not an object");
+    };
+    let defs = object
+        .entry("$defs")
+        .or_insert_with(|| Value::Object(serde_json::Map::new()));
+    let Some(defs) = defs.as_object_mut() else {
+        anyhow::bail!("schemas/{path}: $defs is not an object");
+    };
+    for (name, value) in embedded {
+        if defs.contains_key(&name) {
+            anyhow::bail!("schemas/{path} already has $defs/{name}");
+        }
+        defs.insert(name, value);
+    }
+    let mut out = serde_json::to_string_pretty(&root)?;
+    out.push('\n');
+    Ok(out)
+}
+
+/// The sibling files a schema's `$ref`s name (`_defs.schema.json` of
+/// `_defs.schema.json#/$defs/order`), without repeats.
+fn external_refs(value: &Value) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut stack = vec![value];
+    while let Some(value) = stack.pop() {
+        match value {
+            Value::Object(map) => {
+                for (key, v) in map {
+                    if key == "$ref"
+                        && let Some(target) = v.as_str()
+                    {
+                        let file = target.split('#').next().unwrap_or_default();
+                        if !file.is_empty() && !found.iter().any(|f: &String| f == file) {
+                            found.push(file.to_owned());
+                        }
+                    }
+                    stack.push(v);
+                }
+            }
+            Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    found
+}
+
 type Compiled = Result<Validator, String>;
 
 static CACHE: LazyLock<HashMap<&'static str, OnceLock<Compiled>>> = LazyLock::new(|| {
@@ -157,6 +231,33 @@ impl<'i> Keyword<'i> for Deprecated {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bundled_schema_carries_its_defs_and_no_outside_reference() -> anyhow::Result<()> {
+        let text = bundled("salla/order.created.schema.json")?;
+        let value: Value = serde_json::from_str(&text)?;
+        assert_eq!(value["$id"], "order.created.schema.json");
+        let defs = &value["$defs"]["_defs.schema.json"];
+        assert_eq!(defs["$id"], "_defs.schema.json");
+        assert!(defs["$defs"]["merchant"].is_object());
+        // Every outside reference names a file embedded in the bundle.
+        for name in external_refs(&value) {
+            assert!(value["$defs"][&name].is_object(), "{name} not embedded");
+        }
+        // It still validates the sample, compiled on its own.
+        let sample: Value = serde_json::from_str(
+            samples()
+                .iter()
+                .find(|(p, _)| *p == "salla/order.created.json")
+                .map(|(_, t)| *t)
+                .unwrap_or_default(),
+        )?;
+        let validator = jsonschema::options()
+            .with_base_uri("https://example.invalid/bundle/order.created.schema.json")
+            .build(&value)?;
+        assert!(validator.is_valid(&sample));
+        Ok(())
+    }
 
     #[test]
     fn missing_schema_is_an_error_not_a_panic() {

@@ -169,16 +169,25 @@ fn check_payload(payload: &Payload, overrides: Overrides<'_>) -> Record {
     };
     // An event the body names and its provider does not document is a
     // typo or a new event: either way nothing checked it, so it fails.
-    if overrides.event.is_none()
-        && let Some(pointer) = detection.provider.event_pointer(&payload.value)
+    // So is an --event the detected provider does not document (a run
+    // over several providers' payloads with one --event).
+    let pointer = match overrides.event {
+        None => detection.provider.event_pointer(&payload.value),
+        Some(_) => Some(""),
+    };
+    if let Some(pointer) = pointer
         && !providers::documents(&*detection.provider, &detection.event)
     {
-        record.errors.push(Problem::at(
-            pointer,
-            ProblemKind::UnknownEvent,
-            unknown_event(&detection),
-            payload.position(pointer),
-        ));
+        let message = match overrides.event {
+            None => unknown_event(&detection, "; pass --event to check it as one of them"),
+            Some(_) => format!("--event {}", unknown_event(&detection, "")),
+        };
+        let at = (!pointer.is_empty())
+            .then(|| payload.position(pointer))
+            .flatten();
+        record
+            .errors
+            .push(Problem::at(pointer, ProblemKind::UnknownEvent, message, at));
         record.valid = Some(false);
         record.status = Status::Invalid;
         record.schema = None;
@@ -265,15 +274,13 @@ fn check_payload(payload: &Payload, overrides: Overrides<'_>) -> Record {
 }
 
 /// `"order.craeted" is not an event Salla documents: did you mean order.created?`
-fn unknown_event(detection: &Detection) -> String {
+/// `then` follows the list of the events whi checks, when nothing is near.
+fn unknown_event(detection: &Detection, then: &str) -> String {
     let provider = detection.provider;
     let candidates = providers::documented_events(&*provider).filter(|e| !e.ends_with(".*"));
     let suggestions = catalog::near(&detection.event, candidates);
     let hint = if suggestions.is_empty() {
-        format!(
-            " (whi checks {}; pass --event to check it as one of them)",
-            provider.events().join(", ")
-        )
+        format!(" (whi checks {}{then})", provider.events().join(", "))
     } else {
         catalog::did_you_mean(&suggestions)
     };

@@ -11,6 +11,7 @@ use super::Outcome;
 use crate::bundle::catalog;
 use crate::bundle::explain;
 use crate::cli::{Cli, Command, ListFormat, SamplesArgs, SchemasAction, SchemasArgs};
+use crate::render::wrap::Wrap;
 use crate::render::{self, Palette};
 use anyhow::{Result, anyhow, bail};
 use clap::CommandFactory;
@@ -21,18 +22,24 @@ use std::io::Write;
 pub(super) fn run(
     command: Command,
     color: bool,
+    width: usize,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<Outcome> {
     let palette = &Palette::new(color);
+    // Lists and explanations wrap to the terminal; what is printed as
+    // bundled (a schema, a sample, a script, a page) never does.
+    let width = Some(width);
     let mut outcome = Outcome::Clean;
     match command {
-        Command::Schemas(args) => outcome = schemas(args, palette, out, err)?,
-        Command::Samples(args) => samples(args, out)?,
+        Command::Schemas(args) => outcome = schemas(args, palette, width, out, err)?,
+        Command::Samples(args) => samples(args, palette, width, out)?,
         Command::Explain(args) => {
             let explanation = explain::explain(&args.target)?;
             match args.format {
-                ListFormat::Human => render::explain::human(out, palette, &explanation)?,
+                ListFormat::Human => {
+                    render::explain::human(&mut Wrap::new(out, width), palette, &explanation)?;
+                }
                 ListFormat::Json => render::explain::json(out, &explanation)?,
             }
         }
@@ -44,7 +51,12 @@ pub(super) fn run(
             out.write_all(&script)?;
         }
         Command::Man(args) => man(args.command.as_deref(), out)?,
-        Command::Validate(_) | Command::Inspect(_) | Command::Diff(_) | Command::Sign(_) => {
+        Command::Validate(_)
+        | Command::Inspect(_)
+        | Command::Diff(_)
+        | Command::Sign(_)
+        | Command::Listen(_)
+        | Command::Send(_) => {
             bail!("internal: this command is not run by commands::run")
         }
     }
@@ -55,6 +67,7 @@ pub(super) fn run(
 fn schemas(
     args: SchemasArgs,
     palette: &Palette,
+    width: Option<usize>,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<Outcome> {
@@ -62,7 +75,9 @@ fn schemas(
         None => {
             let entries = catalog::entries();
             match args.format {
-                ListFormat::Human => render::catalog::schemas(out, palette, &entries)?,
+                ListFormat::Human => {
+                    render::catalog::schemas(&mut Wrap::new(out, width), palette, &entries, width)?;
+                }
                 ListFormat::Json => render::json::ndjson(out, &entries)?,
             }
         }
@@ -70,9 +85,9 @@ fn schemas(
             let (_, text) = catalog::schema_file(&name)?;
             out.write_all(text.as_bytes())?;
         }
-        Some(SchemasAction::Export { dir, force }) => {
-            let export = catalog::export(&dir, force)?;
-            render::catalog::exported(out, err, palette, &export)?;
+        Some(SchemasAction::Export { dir, force, bundle }) => {
+            let export = catalog::export(&dir, force, bundle)?;
+            render::catalog::exported(&mut Wrap::new(out, width), err, palette, &export)?;
             if !export.failed.is_empty() {
                 return Ok(Outcome::Failed);
             }
@@ -81,14 +96,21 @@ fn schemas(
     Ok(Outcome::Clean)
 }
 
-fn samples(args: SamplesArgs, out: &mut dyn Write) -> Result<()> {
+fn samples(
+    args: SamplesArgs,
+    palette: &Palette,
+    width: Option<usize>,
+    out: &mut dyn Write,
+) -> Result<()> {
     match args.name {
         // Byte for byte: a receiver or `whi validate` sees what is bundled.
         Some(name) => out.write_all(catalog::sample(&name)?.text.as_bytes())?,
         None => {
             let samples = catalog::samples();
             match args.format {
-                ListFormat::Human => render::catalog::samples(out, &samples)?,
+                ListFormat::Human => {
+                    render::catalog::samples(&mut Wrap::new(out, width), palette, &samples, width)?;
+                }
                 ListFormat::Json => render::json::ndjson(out, &samples)?,
             }
         }

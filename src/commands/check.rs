@@ -9,7 +9,7 @@ use crate::ingest::input::{self, Input, InputError, Note};
 use crate::ingest::payload::{self, Parsed};
 use crate::ingest::reader;
 use crate::ingest::stdin;
-use crate::order::timeline::{self, Delivery, Timeline};
+use crate::order::timeline::{self, Delivery, Timeline, Verdict};
 use crate::render::Render;
 use crate::settings::CheckSettings as Settings;
 use std::io::{self, Read};
@@ -17,6 +17,7 @@ use std::io::{self, Read};
 use super::Outcome;
 use super::pool::{self, Unit};
 use crate::cli::Format;
+use crate::render::wrap::Wrap;
 use crate::render::{self, Palette};
 use crate::render::{github::Github, human::Human, json::Json, junit::Junit, sarif::Sarif};
 use std::io::Write;
@@ -32,6 +33,9 @@ pub(super) fn run(
     // --quiet: the exit status is the answer; diagnostics still go to stderr.
     let mut sink = io::sink();
     let out: &mut dyn Write = if settings.quiet { &mut sink } else { out };
+    // Human output fits the terminal; machine formats pass through as is.
+    let mut wrapped = Wrap::new(out, settings.width);
+    let out: &mut dyn Write = &mut wrapped;
     let palette = Palette::new(settings.color);
     let max = settings.max_errors;
     let mut renderer: Box<dyn Render> = match settings.format {
@@ -155,6 +159,12 @@ pub fn timelines(
                     event,
                     summary,
                     delivery_id: record.delivery_id,
+                    verdict: Verdict {
+                        valid: record.valid,
+                        verdict: record.status,
+                        error_count: record.errors.len(),
+                        first_error: record.errors.into_iter().next(),
+                    },
                 });
                 Ok(())
             }

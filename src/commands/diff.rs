@@ -7,6 +7,7 @@ use crate::cli::DiffFormat;
 use crate::ingest::reader;
 use crate::order::diff::{self, DiffReport};
 use crate::providers::Provider;
+use crate::render::wrap::Wrap;
 use crate::render::{self, Palette};
 use crate::settings::DiffSettings;
 use std::io::{Read, Write};
@@ -46,7 +47,11 @@ pub(super) fn run(
         stdin,
     )?;
     match settings.format {
-        DiffFormat::Human => render::human::diff(out, &Palette::new(settings.color), &report)?,
+        DiffFormat::Human => render::human::diff(
+            &mut Wrap::new(out, settings.width),
+            &Palette::new(settings.color),
+            &report,
+        )?,
         DiffFormat::Json => render::json::diff(out, &report)?,
     }
     out.flush()?;

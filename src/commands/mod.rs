@@ -6,7 +6,9 @@
 pub mod catalog;
 mod check;
 mod diff;
+mod listen;
 mod pool;
+mod send;
 mod sign;
 
 pub use check::{check, timelines};
@@ -58,7 +60,13 @@ pub fn run(
         Settings::Check(settings) => check::run(&settings, stdin, out, err),
         Settings::Diff(settings) => diff::run(&settings, stdin, out),
         Settings::Sign(settings) => sign::run(&settings, stdin, out),
-        Settings::Catalog { command, color } => catalog::run(command, color, out, err),
+        Settings::Listen(settings) => listen::run(&settings, out, err),
+        Settings::Send(settings) => send::run(&settings, stdin, out, err),
+        Settings::Catalog {
+            command,
+            color,
+            width,
+        } => catalog::run(command, color, width, out, err),
     }
 }
 

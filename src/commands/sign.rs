@@ -38,6 +38,17 @@ pub(super) fn run(
         &settings.input,
         stdin,
     )?;
+    if let Some(url) = &settings.curl {
+        // The file itself when it is the body, byte for byte; else inline.
+        let whole_file = settings.input != "-"
+            && std::fs::read(&settings.input).is_ok_and(|bytes| bytes == signed.body);
+        // A name that is not UTF-8 cannot be written into the command:
+        // the body goes inline instead.
+        let file = whole_file.then(|| settings.input.to_str()).flatten();
+        render::human::curl(out, &signed, url, file)?;
+        out.flush()?;
+        return Ok(Outcome::Clean);
+    }
     let request = settings
         .request
         .as_ref()

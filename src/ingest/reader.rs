@@ -438,7 +438,7 @@ fn split_element(arg: &OsStr) -> (OsString, Option<usize>) {
 
 /// The file a body name lives in: `log.ndjson:2` → `log.ndjson`,
 /// `x.har#entries/0` → `x.har`; a name that is itself a file stays whole.
-fn base_path(arg: &OsStr) -> OsString {
+pub fn base_path(arg: &OsStr) -> OsString {
     if arg == "-" || Path::new(arg).exists() {
         return arg.to_owned();
     }

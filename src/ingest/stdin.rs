@@ -37,6 +37,21 @@ pub fn interrupted() -> bool {
     INTERRUPTED.load(Ordering::SeqCst)
 }
 
+/// Whether the run ends itself on Ctrl-C (`whi listen`).
+static LINGER: AtomicBool = AtomicBool::new(false);
+
+/// Says that this run ends itself on Ctrl-C, finishing what is in flight
+/// and exiting 0: the process is not to be cut short after a moment, and
+/// an interrupted run is not a failure.
+pub fn linger() {
+    LINGER.store(true, Ordering::SeqCst);
+}
+
+/// Whether [`linger`] was called.
+pub fn lingers() -> bool {
+    LINGER.load(Ordering::SeqCst)
+}
+
 /// Whether reading standard input now would wait for its writer: nothing
 /// is buffered or queued, and the stream has not ended.
 pub fn would_wait() -> bool {

@@ -7,6 +7,8 @@
 //!
 //! A status whose stage goes backwards in time is flagged too. Nothing here prints.
 
+use crate::check::record::Status;
+use crate::model::problem::Problem;
 use crate::model::summary::{Category, OrderSummary};
 use crate::model::timestamp;
 use crate::providers::Handle;
@@ -26,6 +28,36 @@ pub struct Delivery {
     pub summary: OrderSummary,
     /// The provider's id for this delivery, if it gives one.
     pub delivery_id: Option<String>,
+    /// How it fared against its schema.
+    pub verdict: Verdict,
+}
+
+/// How a delivery fared against its schema, carried into its timeline
+/// entry so that an invalid payload is marked where it sits in the history.
+#[derive(Debug, Clone, Serialize)]
+pub struct Verdict {
+    /// As in records: true when valid, false when invalid, null when no
+    /// bundled schema checked it.
+    pub valid: Option<bool>,
+    /// The outcome in one word, as in records (`valid`, `invalid`,
+    /// `unchecked`). `status` stays the order's status.
+    pub verdict: Status,
+    /// How many errors the payload has.
+    pub error_count: usize,
+    /// The first of them, with its pointer, line and column.
+    pub first_error: Option<Problem>,
+}
+
+impl Verdict {
+    /// A delivery that matched its schema.
+    pub fn valid() -> Self {
+        Self {
+            valid: Some(true),
+            verdict: Status::Valid,
+            error_count: 0,
+            first_error: None,
+        }
+    }
 }
 
 /// One entry of an order's timeline.
@@ -47,6 +79,10 @@ pub struct Entry {
     pub payment_status: Option<String>,
     /// Delivery problems: `retry`, `out_of_order`, `status_backwards`.
     pub flags: Vec<Flag>,
+    /// The payload's own verdict: `valid`, `verdict`, `error_count`,
+    /// `first_error`.
+    #[serde(flatten)]
+    pub check: Verdict,
 }
 
 /// What kind of delivery problem.
@@ -232,6 +268,7 @@ fn timeline(provider: Handle, order_id: Option<String>, list: Vec<(usize, Delive
             previous_status: delivery.summary.previous_status.clone(),
             payment_status: delivery.summary.payment_status.clone(),
             flags,
+            check: delivery.verdict.clone(),
         });
     }
     Timeline {
@@ -325,6 +362,7 @@ mod tests {
                 previous_status: delivery.summary.previous_status.clone(),
                 payment_status: delivery.summary.payment_status.clone(),
                 flags,
+                check: delivery.verdict.clone(),
             });
         }
         Timeline {
@@ -419,6 +457,7 @@ mod tests {
                 ..OrderSummary::default()
             },
             delivery_id: id.map(str::to_string),
+            verdict: Verdict::valid(),
         }
     }
 

@@ -10,9 +10,18 @@ use owo_colors::OwoColorize;
 use std::io::{self, Write};
 
 /// `whi schemas`: each provider with its documentation page, then its
-/// events as `provider/event  schema path`.
-pub fn schemas(out: &mut dyn Write, palette: &Palette, entries: &[Entry]) -> io::Result<()> {
-    let width = entries.iter().map(|e| e.name.len()).max().unwrap_or(0);
+/// events as `provider/event  schema path`. When that table is wider than
+/// `width`, the events are listed alone and one line says where their
+/// files are (the path is the name's: `schemas/<provider>/<event>.schema.json`).
+pub fn schemas(
+    out: &mut dyn Write,
+    palette: &Palette,
+    entries: &[Entry],
+    width: Option<usize>,
+) -> io::Result<()> {
+    let column = entries.iter().map(|e| e.name.len()).max().unwrap_or(0);
+    let widest = entries.iter().map(|e| e.schema.len()).max().unwrap_or(0);
+    let paths = width.is_none_or(|w| 2 + column + 2 + widest <= w);
     let mut providers = 0;
     let mut previous: Option<&str> = None;
     for e in entries {
@@ -29,23 +38,55 @@ pub fn schemas(out: &mut dyn Write, palette: &Palette, entries: &[Entry]) -> io:
                 e.docs_url.style(palette.dim)
             )?;
         }
-        writeln!(out, "  {:<width$}  {}", e.name, e.schema)?;
+        if paths {
+            writeln!(out, "  {:<column$}  {}", e.name, e.schema)?;
+        } else {
+            writeln!(out, "  {}", e.name)?;
+        }
     }
     writeln!(
         out,
         "\n{} from {}",
         plural(entries.len(), "schema"),
         plural(providers, "provider")
-    )
+    )?;
+    if !paths {
+        writeln!(
+            out,
+            "{} schemas/<provider>/<event>.schema.json; whi schemas show NAME prints one",
+            "files:".style(palette.dim)
+        )?;
+    }
+    Ok(())
 }
 
-/// `whi samples`: `provider/event  sample path`, one per line.
-pub fn samples(out: &mut dyn Write, samples: &[Sample]) -> io::Result<()> {
-    let width = samples.iter().map(|s| s.name.len()).max().unwrap_or(0);
+/// `whi samples`: `provider/event  sample path`, one per line; the names
+/// alone, and where their files are, when that is wider than `width`.
+pub fn samples(
+    out: &mut dyn Write,
+    palette: &Palette,
+    samples: &[Sample],
+    width: Option<usize>,
+) -> io::Result<()> {
+    let column = samples.iter().map(|s| s.name.len()).max().unwrap_or(0);
+    let widest = samples.iter().map(|s| s.path.len()).max().unwrap_or(0);
+    let paths = width.is_none_or(|w| column + 2 + widest <= w);
     for s in samples {
-        writeln!(out, "{:<width$}  {}", s.name, s.path)?;
+        if paths {
+            writeln!(out, "{:<column$}  {}", s.name, s.path)?;
+        } else {
+            writeln!(out, "{}", s.name)?;
+        }
     }
-    writeln!(out, "\n{}", plural(samples.len(), "sample"))
+    writeln!(out, "\n{}", plural(samples.len(), "sample"))?;
+    if !paths {
+        writeln!(
+            out,
+            "{} samples/<provider>/<event>.json; whi samples NAME prints one",
+            "files:".style(palette.dim)
+        )?;
+    }
+    Ok(())
 }
 
 /// `whi schemas export`: how many files went where; a partial export says

@@ -13,9 +13,6 @@ use std::io::{self, Write};
 /// Width of the label column.
 const LABEL: usize = 12;
 
-/// Where descriptions wrap.
-const WIDTH: usize = 80;
-
 /// The explanation, readable.
 pub fn human(out: &mut dyn Write, palette: &Palette, e: &Explanation) -> io::Result<()> {
     let heading = format!("{}{}", e.schema, e.pointer);
@@ -25,16 +22,10 @@ pub fn human(out: &mut dyn Write, palette: &Palette, e: &Explanation) -> io::Res
         }
         _ => writeln!(out, "{}", heading.style(palette.strong))?,
     }
+    // One line per label; the writer wraps it under the value column.
     let mut line = |label: &str, value: &str| -> io::Result<()> {
-        let indent = " ".repeat(LABEL + 3);
-        for (i, text) in wrap(value, WIDTH - indent.len()).iter().enumerate() {
-            if i == 0 {
-                writeln!(out, "  {:<LABEL$} {text}", label.style(palette.dim))?;
-            } else {
-                writeln!(out, "{indent}{text}")?;
-            }
-        }
-        Ok(())
+        let value = value.split_whitespace().collect::<Vec<_>>().join(" ");
+        writeln!(out, "  {:<LABEL$}  {value}", label.style(palette.dim))
     };
     if e.pointer.is_empty() {
         line("schema", &e.file)?;
@@ -119,15 +110,11 @@ fn fields(out: &mut dyn Write, palette: &Palette, fields: &[Field]) -> io::Resul
         .map(str::len)
         .max()
         .unwrap_or(0);
-    // Rows stay within about 100 columns; the full text is one command away.
-    let room = 100usize
-        .saturating_sub(8 + name_width + type_width + presence_width)
-        .max(40);
     for (f, types) in fields.iter().zip(&types) {
         let mut about = f
             .description
             .as_deref()
-            .map(|d| first_sentence(d, room))
+            .map(first_sentence)
             .unwrap_or_default();
         if f.deprecated {
             about = format!("deprecated. {about}");
@@ -169,9 +156,9 @@ fn values(values: &[Value]) -> String {
 }
 
 /// The first sentence (ending at a full stop followed by a capital, so
-/// that "e.g. ..." does not end it), cut to `max` characters to keep a
-/// table row on one line.
-fn first_sentence(text: &str, max: usize) -> String {
+/// that "e.g. ..." does not end it), on one line: the table row wraps it
+/// under its column, and the full text is one `whi explain` away.
+fn first_sentence(text: &str) -> String {
     let end = text
         .match_indices(". ")
         .map(|(i, _)| i)
@@ -180,32 +167,7 @@ fn first_sentence(text: &str, max: usize) -> String {
         Some(end) => &text[..=end],
         None => text,
     };
-    if sentence.chars().count() > max {
-        let cut: String = sentence.chars().take(max.saturating_sub(1)).collect();
-        format!("{}…", cut.trim_end())
-    } else {
-        sentence.to_string()
-    }
-}
-
-/// Words of `text` in lines of at most `width` characters (a longer word
-/// gets a line of its own).
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = vec![String::new()];
-    for word in text.split_whitespace() {
-        let Some(current) = lines.last_mut() else {
-            break;
-        };
-        if current.is_empty() {
-            current.push_str(word);
-        } else if current.chars().count() + 1 + word.chars().count() <= width {
-            current.push(' ');
-            current.push_str(word);
-        } else {
-            lines.push(word.to_string());
-        }
-    }
-    lines
+    sentence.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
@@ -213,20 +175,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn text_wraps_at_word_boundaries() {
-        assert_eq!(wrap("a bb ccc dddd", 6), ["a bb", "ccc", "dddd"]);
-        assert_eq!(wrap("", 6), [""]);
-        assert_eq!(wrap("unbreakable-word x", 4), ["unbreakable-word", "x"]);
-    }
-
-    #[test]
-    fn first_sentences_are_cut() {
-        assert_eq!(first_sentence("One. Two.", 72), "One.");
+    fn first_sentences_end_at_a_full_stop_before_a_capital() {
+        assert_eq!(first_sentence("One. Two."), "One.");
         assert_eq!(
-            first_sentence("A date, e.g. \"x\". More.", 72),
+            first_sentence("A date, e.g. \"x\". More."),
             "A date, e.g. \"x\"."
         );
-        let long = "x".repeat(100);
-        assert_eq!(first_sentence(&long, 72).chars().count(), 72);
+        let long = "x ".repeat(100);
+        assert_eq!(first_sentence(&long), long.trim_end(), "never cut");
     }
 }

@@ -5,7 +5,7 @@
 //! them all. An invalid payload whose errors are about a field the schema
 //! describes gets one `see: whi explain <event>/<pointer>` line.
 
-use super::common::{capped, count_line, more_errors, plural};
+use super::common::{capped, count_line, more_errors, plural, status_word};
 use super::{Palette, Render, escape as esc, write_input_error, write_note};
 use crate::check::record::{Record, Status, Tally};
 use crate::check::validate::Problem;
@@ -374,6 +374,29 @@ pub fn timelines(
                 category,
                 esc(&e.source).style(palette.dim),
             )?;
+            if let Some(error) = &e.check.first_error {
+                let at = match (error.line, error.column) {
+                    (Some(line), Some(column)) => format!(" (at {line}:{column})"),
+                    _ => String::new(),
+                };
+                let more = match e.check.error_count.saturating_sub(1) {
+                    0 => String::new(),
+                    1 => ", and 1 more error".to_owned(),
+                    n => format!(", and {n} more errors"),
+                };
+                let pointer = if error.pointer.is_empty() {
+                    String::new()
+                } else {
+                    format!("{}: ", esc(&error.pointer))
+                };
+                writeln!(
+                    out,
+                    "  {:<25} {} {pointer}{}{at}{more}",
+                    "",
+                    format!("✗ {}:", status_word(e.check.verdict)).style(palette.bad),
+                    esc(&error.message)
+                )?;
+            }
             for flag in &e.flags {
                 writeln!(
                     out,
@@ -391,12 +414,25 @@ pub fn timelines(
         .flat_map(|t| &t.entries)
         .filter(|e| !e.flags.is_empty())
         .count();
+    let mut counts = vec![
+        plural(tally.payloads, "payload"),
+        plural(flagged, "flagged delivery").replace("deliverys", "deliveries"),
+    ];
+    for (n, word) in [
+        (tally.invalid, "invalid"),
+        (tally.unparseable, "unparseable"),
+        (tally.unrecognised, "unrecognised"),
+        (tally.input_errors, "unreadable"),
+    ] {
+        if n > 0 {
+            counts.push(format!("{n} {word}"));
+        }
+    }
     writeln!(
         out,
-        "{}: {}, {}",
+        "{}: {}",
         plural(timelines.len(), "order"),
-        plural(tally.payloads, "payload"),
-        plural(flagged, "flagged delivery").replace("deliverys", "deliveries")
+        counts.join(", ")
     )
 }
 
@@ -506,4 +542,39 @@ pub fn signed(
     }
     out.write_all(b"\r\n")?;
     out.write_all(&signed.body)
+}
+
+/// A curl command that posts the signed body: `--data-binary @FILE` when
+/// the body is a whole file, else the body inline, quoted for a POSIX shell.
+pub fn curl(
+    out: &mut dyn Write,
+    signed: &crate::model::signature::Signed,
+    url: &str,
+    file: Option<&str>,
+) -> io::Result<()> {
+    let quote = |text: &str| -> io::Result<String> {
+        shlex::try_quote(text)
+            .map(std::borrow::Cow::into_owned)
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))
+    };
+    let mut parts = vec!["curl --fail-with-body -sS -X POST".to_owned(), quote(url)?];
+    let mut headers = vec![("Content-Type".to_owned(), "application/json".to_owned())];
+    headers.extend(signed.headers.iter().cloned());
+    for (name, value) in &headers {
+        parts.push(format!("-H {}", quote(&format!("{name}: {value}"))?));
+    }
+    let data = match file {
+        Some(path) => quote(&format!("@{path}"))?,
+        None => {
+            let body = std::str::from_utf8(&signed.body).map_err(|_| {
+                io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    "the body is not text: save it to a file and sign the file",
+                )
+            })?;
+            quote(body)?
+        }
+    };
+    parts.push(format!("--data-binary {data}"));
+    writeln!(out, "{}", parts.join(" \\\n  "))
 }

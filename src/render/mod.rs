@@ -17,7 +17,9 @@ pub mod explain;
 mod common;
 pub mod github;
 pub mod junit;
+pub mod live;
 pub mod sarif;
+pub mod wrap;
 
 pub use escape::{escape, escape_lines};
 

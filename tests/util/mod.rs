@@ -23,6 +23,7 @@ pub fn command(args: &[&str]) -> Command {
         .args(args)
         .current_dir(root())
         .env_remove("NO_COLOR")
+        .env_remove("COLUMNS")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
