@@ -92,14 +92,24 @@ fn outbound(body: Body, plan: Plan<'_>) -> Result<Outbound> {
         source,
         mut bytes,
         headers: captured,
+        decoded_from,
         ..
     } = body;
     let mut notes = Vec::new();
+    // A compressed capture was decoded when read: the decoded JSON is sent,
+    // so its Content-Encoding header must not say otherwise.
+    let decoded =
+        |name: &str| decoded_from.is_some() && name.eq_ignore_ascii_case("content-encoding");
     let mut headers: Vec<(String, String)> = captured
         .iter()
-        .filter(|(name, _)| headers::travels(name))
+        .filter(|(name, _)| headers::travels(name) && !decoded(name))
         .cloned()
         .collect();
+    if let Some(from) = &decoded_from {
+        notes.push(format!(
+            "the captured body was decoded from {from}: it is sent decoded, without Content-Encoding"
+        ));
+    }
     let changed = !plan.set.is_empty();
     if changed {
         bytes = edited(&source, &bytes, plan.set)?;
@@ -313,6 +323,23 @@ mod tests {
         let text = String::from_utf8_lossy(&edited[0].body);
         assert!(text.contains("\"slug\": \"canceled\""), "{text}");
         assert_eq!(text.lines().count(), sample.lines().count());
+        Ok(())
+    }
+
+    #[test]
+    fn a_compressed_capture_is_sent_decoded_without_its_coding() -> Result<()> {
+        use std::io::Write;
+        let body = br#"{"event":"order.created","merchant":1,"data":{"id":7}}"#;
+        let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gzip.write_all(body)?;
+        let mut capture =
+            b"POST /h HTTP/1.1\r\nContent-Encoding: gzip\r\nX-Trace: 1\r\n\r\n".to_vec();
+        capture.extend_from_slice(&gzip.finish()?);
+        let sent = prepare("-", Plan::default(), &mut &capture[..])?;
+        assert_eq!(sent[0].body, body);
+        let names: Vec<&str> = sent[0].headers.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["X-Trace", "Content-Type"]);
+        assert!(sent[0].notes[0].contains("decoded from gzip: it is sent decoded"));
         Ok(())
     }
 
