@@ -167,7 +167,7 @@ fn request(bytes: &[u8], at: usize) -> Result<(Body, Option<usize>), String> {
         );
         None
     } else {
-        note = Some(if chunked {
+        let left_over = if chunked {
             format!(
                 "{} bytes that are not a request follow the chunked body; they were ignored",
                 bytes.len() - end
@@ -178,7 +178,8 @@ fn request(bytes: &[u8], at: usize) -> Result<(Body, Option<usize>), String> {
                 body.len(),
                 bytes.len() - end
             )
-        });
+        };
+        capture::add_note(&mut note, left_over);
         None
     };
     let content_type = values("content-type")
