@@ -141,8 +141,8 @@ The body is sent exactly as it is in the file: signatures cover the raw bytes.";
 #[derive(Debug, Args)]
 pub struct SignArgs {
     /// The body to sign: a file, or - for stdin.
-    #[arg(value_name = "BODY")]
-    pub input: String,
+    #[arg(value_name = "BODY", value_parser = clap::value_parser!(std::ffi::OsString))]
+    pub input: std::ffi::OsString,
 
     /// Whose headers to produce (Salla: HMAC signature or token; Snipcart:
     /// request token; the others: HTTP Basic auth from user:password).
@@ -368,12 +368,12 @@ pub struct InspectArgs {
 #[derive(Debug, Args)]
 pub struct DiffArgs {
     /// The earlier payload: a file, `-` for stdin, or `file#/N` for element N of a JSON array.
-    #[arg(value_name = "OLD")]
-    pub old: String,
+    #[arg(value_name = "OLD", value_parser = clap::value_parser!(std::ffi::OsString))]
+    pub old: std::ffi::OsString,
 
     /// The later payload, given like OLD.
-    #[arg(value_name = "NEW")]
-    pub new: String,
+    #[arg(value_name = "NEW", value_parser = clap::value_parser!(std::ffi::OsString))]
+    pub new: std::ffi::OsString,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
@@ -405,8 +405,8 @@ pub struct ValidateArgs {
     /// .http and .har files), globs, or - for stdin. Each may be a JSON body,
     /// a raw HTTP request, a HAR file or an NDJSON log. With none, stdin is
     /// read when it is not a terminal.
-    #[arg(value_name = "INPUT")]
-    pub inputs: Vec<String>,
+    #[arg(value_name = "INPUT", value_parser = clap::value_parser!(std::path::PathBuf))]
+    pub inputs: Vec<std::path::PathBuf>,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]

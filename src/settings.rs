@@ -74,9 +74,9 @@ pub enum Settings {
 /// The resolved settings of `whi diff`.
 pub struct DiffSettings {
     /// The earlier payload, as named on the command line.
-    pub old: String,
+    pub old: std::ffi::OsString,
     /// The later payload.
-    pub new: String,
+    pub new: std::ffi::OsString,
     /// Forced provider.
     pub provider: Option<&'static dyn Provider>,
     /// Include delivery metadata.
@@ -92,7 +92,7 @@ pub struct DiffSettings {
 /// The resolved settings of `whi sign`.
 pub struct SignSettings {
     /// The body (or capture) to sign.
-    pub input: String,
+    pub input: std::ffi::OsString,
     /// Whose headers to produce.
     pub provider: &'static dyn Provider,
     /// The secret.
@@ -274,7 +274,7 @@ pub struct CheckSettings {
     /// Where human output wraps; `None` for the machine formats.
     pub width: Option<usize>,
     /// The inputs, `-` meaning stdin.
-    pub inputs: Vec<String>,
+    pub inputs: Vec<std::path::PathBuf>,
     /// Forced provider.
     pub provider: Option<&'static dyn Provider>,
     /// Forced event.

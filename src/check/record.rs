@@ -8,6 +8,7 @@ use crate::bundle::{catalog, explain};
 use crate::check::detect::{self, Detection, Overrides};
 use crate::check::validate::{self, Problem, ProblemKind, Verdict};
 use crate::check::{duplicates, misspelt};
+use crate::ingest::encoding;
 use crate::ingest::payload::{Parsed, Payload, SyntaxError};
 use crate::model::signature::{self, Headers, Signature};
 use crate::model::summary::OrderSummary;
@@ -84,7 +85,19 @@ pub struct Record {
 pub fn check(parsed: &Parsed, overrides: Overrides<'_>) -> Record {
     match parsed {
         Parsed::Syntax(err) => unparseable(err),
-        Parsed::Payload(payload) => check_payload(payload, overrides),
+        Parsed::Payload(payload) => {
+            let mut record = check_payload(payload, overrides);
+            // Whatever the outcome, the reader learns that positions are
+            // in the decoded body.
+            if let Some(from) = &payload.decoded_from {
+                let decoded = encoding::note(from);
+                record.note = Some(match record.note.take() {
+                    Some(note) => format!("{decoded}; {note}"),
+                    None => decoded,
+                });
+            }
+            record
+        }
     }
 }
 
@@ -105,9 +118,13 @@ fn unparseable(err: &SyntaxError) -> Record {
         valid: Some(false),
         status: Status::Unparseable,
         detected_by: None,
-        note: None,
+        note: err.decoded_from.as_deref().map(encoding::note),
         errors: vec![problem],
-        warnings: Vec::new(),
+        warnings: err
+            .capture_note
+            .iter()
+            .map(|note| Problem::at("", ProblemKind::Capture, note.clone(), None))
+            .collect(),
         signature: None,
         summary: None,
         explain: None,

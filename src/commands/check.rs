@@ -405,7 +405,7 @@ fn run_job(job: Job, check: &dyn Fn(&Parsed) -> Record) -> Done {
 fn name_of(input: &Input) -> String {
     match input {
         Input::Stdin => "-".into(),
-        Input::File(path) => path.display().to_string(),
+        Input::File(path) => input::display_name(path),
         Input::Error(error) => error.input.clone(),
     }
 }

@@ -17,8 +17,8 @@ use std::io::{Read, Write};
 /// `x.har#entries/0`, `batch.json#/1`). An error means the two could not be
 /// compared (exit 2).
 pub fn diff(
-    old: &str,
-    new: &str,
+    old: &std::ffi::OsStr,
+    new: &std::ffi::OsStr,
     provider: Option<&'static dyn Provider>,
     all: bool,
     stdin: &mut dyn Read,

@@ -14,7 +14,7 @@ pub fn sign(
     provider: &'static dyn Provider,
     secret: &Secret,
     scheme: Option<&str>,
-    input: &str,
+    input: &std::ffi::OsStr,
     stdin: &mut dyn Read,
 ) -> anyhow::Result<Signed> {
     let body = reader::pick(input, stdin)?;
@@ -42,7 +42,9 @@ pub(super) fn run(
         // The file itself when it is the body, byte for byte; else inline.
         let whole_file = settings.input != "-"
             && std::fs::read(&settings.input).is_ok_and(|bytes| bytes == signed.body);
-        let file = whole_file.then_some(settings.input.as_str());
+        // A name that is not UTF-8 cannot be written into the command:
+        // the body goes inline instead.
+        let file = whole_file.then(|| settings.input.to_str()).flatten();
         render::human::curl(out, &signed, url, file)?;
         out.flush()?;
         return Ok(Outcome::Clean);

@@ -8,6 +8,7 @@
 //! the input's own line and column. NDJSON is streamed line by line with a
 //! bounded buffer. Nothing here prints.
 
+use crate::ingest::encoding::{self, Decoded};
 use crate::ingest::locate::Position;
 use base64::Engine;
 use serde_json::Value;
@@ -27,6 +28,9 @@ pub struct Body {
     pub origin: Option<Position>,
     /// Something to know about the capture (e.g. a Content-Length mismatch).
     pub note: Option<String>,
+    /// The codings undone when the body was sent compressed (`gzip`):
+    /// `bytes` are then the decoded body, and `origin` is `None`.
+    pub decoded_from: Option<String>,
 }
 
 /// A source, or one request of it, that holds no usable body.
@@ -74,7 +78,10 @@ pub fn sniff(name: &str, head: &[u8]) -> Shape {
     let first_line = text.split(|b| *b == b'\n').next().unwrap_or_default();
     let first_line = String::from_utf8_lossy(first_line);
     let first_line = first_line.trim_end();
-    if is_request_line(first_line) || is_header_line(first_line) {
+    if is_request_line(first_line)
+        || is_header_line(first_line)
+        || crate::ingest::http::is_status_line(first_line)
+    {
         return Shape::Http;
     }
     if lower.ends_with(".har") || looks_like_har(text) {
@@ -183,7 +190,48 @@ pub fn plain(name: &str, bytes: Vec<u8>) -> Body {
         headers: Vec::new(),
         origin: Some(Position { line: 1, column: 1 }),
         note: None,
+        decoded_from: None,
     }
+}
+
+/// The body with its `Content-Encoding` undone (see
+/// [`encoding`](crate::ingest::encoding)): decoded bodies lose their
+/// `origin` (positions are the decoded body's own) and say what was
+/// undone; a plain body under such a header gets a note.
+pub(crate) fn content_decoded(mut body: Body) -> Result<Body, String> {
+    let values: Vec<&str> = body
+        .headers
+        .iter()
+        .filter(|(n, _)| n.eq_ignore_ascii_case("content-encoding"))
+        .map(|(_, v)| v.as_str())
+        .collect();
+    let codings = encoding::codings(&values);
+    match encoding::decode("Content-Encoding", &codings, &body.bytes)? {
+        Decoded::AsSent => {}
+        Decoded::Decoded { bytes, from } => {
+            body.bytes = bytes;
+            body.origin = None;
+            body.decoded_from = Some(match body.decoded_from.take() {
+                Some(transfer) => format!("{transfer}, then {from}"),
+                None => from,
+            });
+        }
+        Decoded::AlreadyPlain { header } => {
+            add_note(
+                &mut body.note,
+                encoding::plain_note("Content-Encoding", &header),
+            );
+        }
+    }
+    Ok(body)
+}
+
+/// Adds a note to those a body already has.
+pub(crate) fn add_note(note: &mut Option<String>, more: String) {
+    *note = Some(match note.take() {
+        Some(first) => format!("{first}; {more}"),
+        None => more,
+    });
 }
 
 /// Why a body sent as a form or a multipart upload is not a JSON payload,
@@ -281,16 +329,19 @@ fn har(name: &str, bytes: &[u8]) -> Option<Vec<Result<Body, Broken>>> {
                     )));
                 }
             };
-            if let Some(problem) = form_body(mime, &bytes) {
-                return Err(broken(&problem));
-            }
-            Ok(Body {
-                source,
+            let body = Body {
+                source: source.clone(),
                 bytes,
                 headers,
                 origin: None,
                 note: None,
-            })
+                decoded_from: None,
+            };
+            let body = content_decoded(body).map_err(|message| broken(&message))?;
+            if let Some(problem) = form_body(mime, &body.bytes) {
+                return Err(broken(&problem));
+            }
+            Ok(body)
         })
         .collect();
     Some(bodies)
@@ -349,6 +400,7 @@ pub fn ndjson<R: BufRead>(
                             column: indent + 1,
                         }),
                         note: None,
+                        decoded_from: None,
                     }));
                 }
                 Err(e) => {

@@ -7,11 +7,17 @@
 //! without its final `0` chunk (with a note), and several requests one after
 //! the other (a keep-alive connection saved whole), each checked and named
 //! `file#requests/N`. `Transfer-Encoding` is de-chunked only when its last
-//! coding is exactly `chunked`. A request that holds no JSON body (a GET
-//! without one, a form, a multipart upload) is a broken capture that says
-//! so. Nothing here prints or names a provider.
+//! coding is exactly `chunked` (chunk extensions and trailers are read past,
+//! and `Content-Length` beside it is ignored with a note); compressing
+//! codings before it and `Content-Encoding` are undone by
+//! [`encoding`](crate::ingest::encoding). A request that holds no JSON body
+//! (a GET without one, a form, a multipart upload), an HTTP response, and a
+//! head with a NUL byte are broken captures that say so; a response saved
+//! after the request is noted and ignored. Nothing here prints or names a
+//! provider.
 
 use crate::ingest::capture::{self, Body, Broken};
+use crate::ingest::encoding::{self, Decoded};
 use crate::ingest::locate;
 
 /// More header lines than any webhook sends: past this a "request" is
@@ -78,26 +84,37 @@ fn request(bytes: &[u8], at: usize) -> Result<(Body, Option<usize>), String> {
     };
     let rest = &bytes[head.body..];
     let mut note = None;
-    let codings: Vec<String> = values("transfer-encoding")
-        .iter()
-        .flat_map(|v| v.split(','))
-        .map(|c| c.trim().to_ascii_lowercase())
-        .filter(|c| !c.is_empty())
-        .collect();
+    let codings = encoding::codings(&values("transfer-encoding"));
     let chunked = codings.last().is_some_and(|c| c == "chunked");
+    let mut decoded_from = None;
     let (body, end) = if chunked {
-        let (body, used, missing_end) = dechunk(rest)?;
-        if let Some(other) = codings.iter().find(|c| *c != "chunked") {
-            return Err(format!(
-                "the body is {other}-encoded (Transfer-Encoding: {}): whi does not decode it; capture the decoded body",
-                codings.join(", ")
-            ));
-        }
+        let (mut body, used, missing_end) = dechunk(rest)?;
         if missing_end {
             note = Some(
                 "the chunked body lacks its final 0-size chunk: the capture may be cut short"
                     .to_string(),
             );
+        }
+        if !values("content-length").is_empty() {
+            capture::add_note(
+                &mut note,
+                "the request has both Content-Length and Transfer-Encoding: chunked: the chunks were read and Content-Length ignored (RFC 9112 §6.3)".into(),
+            );
+        }
+        // Compressing transfer codings before `chunked` (gzip, chunked).
+        let inner = &codings[..codings.len() - 1];
+        match encoding::decode("Transfer-Encoding", inner, &body)? {
+            Decoded::Decoded { bytes, from } => {
+                body = bytes;
+                decoded_from = Some(format!("{from} (Transfer-Encoding)"));
+            }
+            Decoded::AlreadyPlain { header } => {
+                capture::add_note(
+                    &mut note,
+                    encoding::plain_note("Transfer-Encoding", &header),
+                );
+            }
+            Decoded::AsSent => {}
         }
         (body, head.body + used)
     } else if let Some(length) = content_length(&values("content-length"))? {
@@ -142,8 +159,15 @@ fn request(bytes: &[u8], at: usize) -> Result<(Body, Option<usize>), String> {
         None
     } else if capture::is_request_line(first_line(&bytes[next..]).trim_end()) {
         Some(next)
+    } else if is_status_line(first_line(&bytes[next..]).trim_end()) {
+        capture::add_note(
+            &mut note,
+            "the response saved after the request was ignored: whi checks the request's body"
+                .into(),
+        );
+        None
     } else {
-        note = Some(if chunked {
+        let left_over = if chunked {
             format!(
                 "{} bytes that are not a request follow the chunked body; they were ignored",
                 bytes.len() - end
@@ -154,24 +178,33 @@ fn request(bytes: &[u8], at: usize) -> Result<(Body, Option<usize>), String> {
                 body.len(),
                 bytes.len() - end
             )
-        });
+        };
+        capture::add_note(&mut note, left_over);
         None
     };
-    let content_type = values("content-type").first().copied().unwrap_or_default();
-    if let Some(problem) = not_json(head.method.as_deref(), content_type, &body) {
+    let content_type = values("content-type")
+        .first()
+        .map(|v| v.to_string())
+        .unwrap_or_default();
+    let origin = match decoded_from {
+        Some(_) => None,
+        None => Some(locate::position(
+            &String::from_utf8_lossy(&bytes[..head.body]),
+            head.body,
+        )),
+    };
+    let body = capture::content_decoded(Body {
+        source: String::new(),
+        bytes: body,
+        headers: head.headers,
+        origin,
+        note,
+        decoded_from,
+    })?;
+    if let Some(problem) = not_json(head.method.as_deref(), &content_type, &body.bytes) {
         return Err(problem);
     }
-    let origin = locate::position(&String::from_utf8_lossy(&bytes[..head.body]), head.body);
-    Ok((
-        Body {
-            source: String::new(),
-            bytes: body,
-            headers: head.headers,
-            origin: Some(origin),
-            note,
-        },
-        following,
-    ))
+    Ok((body, following))
 }
 
 /// Why a request's body cannot be a JSON webhook body, when that is clear
@@ -227,6 +260,17 @@ fn head(bytes: &[u8], at: usize) -> Result<Head, String> {
         pos += end + 1;
         number += 1;
         let text = String::from_utf8_lossy(line);
+        if number == 1 && is_status_line(text.trim_end()) {
+            return Err(format!(
+                "this is an HTTP response ({}), not a request: whi checks the body of the webhook request; save the request instead",
+                text.trim_end()
+            ));
+        }
+        if line.contains(&0) {
+            return Err(format!(
+                "not valid HTTP headers: line {number} holds a NUL byte (the capture is binary or corrupted)"
+            ));
+        }
         if number == 1 && capture::is_request_line(text.trim_end()) {
             method = text.split(' ').next().map(str::to_string);
             continue;
@@ -272,6 +316,14 @@ fn head(bytes: &[u8], at: usize) -> Result<Head, String> {
         }
         headers.push((header.0.to_string(), header.1.trim().to_string()));
     }
+}
+
+/// An HTTP/1.x status line (`HTTP/1.1 200 OK`): the start of a response.
+pub(crate) fn is_status_line(line: &str) -> bool {
+    let mut parts = line.splitn(3, ' ');
+    let version = parts.next().unwrap_or_default();
+    let code = parts.next().unwrap_or_default();
+    version.starts_with("HTTP/") && code.len() == 3 && code.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// An HTTP token (RFC 9110 §5.6.2): a header name.

@@ -66,35 +66,65 @@ const DIR_EXTENSIONS: &[&str] = &["json", "ndjson", "jsonl", "http", "har"];
 pub const MAX_INPUT: u64 = 1 << 30;
 
 /// Resolves every INPUT argument into inputs, expanding directories and globs.
-pub fn resolve(inputs: &[String]) -> Vec<Input> {
+pub fn resolve<P: AsRef<Path>>(inputs: &[P]) -> Vec<Input> {
     resolve_noting(inputs).0
 }
 
 /// Resolves every INPUT argument into inputs, expanding directories and
 /// globs, with the notes on what the expansion passed over (sorted by path).
-pub fn resolve_noting(inputs: &[String]) -> (Vec<Input>, Vec<Note>) {
+/// Arguments are paths, not text: any name the OS allows is read.
+pub fn resolve_noting<P: AsRef<Path>>(inputs: &[P]) -> (Vec<Input>, Vec<Note>) {
     let mut resolved = Vec::new();
     let mut notes = Vec::new();
     let mut stdin_used = false;
     for input in inputs {
-        if input == "-" {
+        let path = input.as_ref();
+        if path.as_os_str() == "-" {
             if stdin_used {
-                resolved.push(error(input, "stdin given more than once"));
+                resolved.push(error("-", "stdin given more than once"));
             } else {
                 stdin_used = true;
                 resolved.push(Input::Stdin);
             }
             continue;
         }
-        let path = Path::new(input);
-        match fs::metadata(path) {
-            Ok(meta) if meta.is_dir() => expand_dir(path, &mut resolved, &mut notes),
-            Ok(_) => resolved.push(Input::File(path.to_path_buf())),
-            Err(_) if is_glob(input) => expand_glob(input, &mut resolved, &mut notes),
-            Err(err) => resolved.push(error(input, &describe_io(&err))),
+        match (fs::metadata(path), path.to_str()) {
+            (Ok(meta), _) if meta.is_dir() => expand_dir(path, &mut resolved, &mut notes),
+            (Ok(_), _) => resolved.push(Input::File(path.to_path_buf())),
+            (Err(_), Some(pattern)) if is_glob(pattern) => {
+                expand_glob(pattern, &mut resolved, &mut notes);
+            }
+            (Err(err), _) => resolved.push(error(&display_name(path), &describe_io(&err))),
         }
     }
     (resolved, notes)
+}
+
+/// How whi names a path in every output: the path itself when it is
+/// UTF-8 (control characters included: human output escapes them, JSON
+/// carries them exactly); otherwise each byte that is not UTF-8 written as
+/// `\xNN` (`caf\xe9.json`), since no output format can carry it raw.
+pub fn display_name(path: &Path) -> String {
+    if let Some(text) = path.to_str() {
+        return text.to_string();
+    }
+    #[cfg(unix)]
+    {
+        use std::fmt::Write;
+        use std::os::unix::ffi::OsStrExt;
+        let mut out = String::new();
+        for chunk in path.as_os_str().as_bytes().utf8_chunks() {
+            out.push_str(chunk.valid());
+            for byte in chunk.invalid() {
+                let _ = write!(out, "\\x{byte:02x}");
+            }
+        }
+        out
+    }
+    #[cfg(not(unix))]
+    {
+        path.to_string_lossy().into_owned()
+    }
 }
 
 /// Opens one input for reading as a stream, named as the user sees it.
@@ -105,7 +135,7 @@ pub fn open<'a>(
     match input {
         Input::Stdin => Ok(("-".into(), Box::new(stdin))),
         Input::File(path) => {
-            let name = path.display().to_string();
+            let name = display_name(path);
             if path.is_dir() {
                 return Err(InputError {
                     input: name,
@@ -200,7 +230,7 @@ fn expand_dir(dir: &Path, resolved: &mut Vec<Input>, notes: &mut Vec<Note>) {
     if found.files.is_empty() && found.errors.is_empty() {
         let kinds: Vec<String> = DIR_EXTENSIONS.iter().map(|e| format!("*.{e}")).collect();
         resolved.push(error(
-            &dir.display().to_string(),
+            &display_name(dir),
             &format!("directory holds no {} files", kinds.join(", ")),
         ));
     }
@@ -229,7 +259,7 @@ fn walk(root: &Path, found: &mut Walk) {
             Ok(entries) => entries,
             Err(err) => {
                 found.errors.push(InputError {
-                    input: dir.display().to_string(),
+                    input: display_name(&dir),
                     message: describe_io(&err),
                 });
                 continue;
@@ -240,7 +270,7 @@ fn walk(root: &Path, found: &mut Walk) {
                 Ok(entry) => entry,
                 Err(err) => {
                     found.errors.push(InputError {
-                        input: dir.display().to_string(),
+                        input: display_name(&dir),
                         message: describe_io(&err),
                     });
                     break;
@@ -303,7 +333,7 @@ fn symlink(path: PathBuf, wanted: bool, found: &mut Walk) {
 
 fn skipped(path: &Path, why: &str) -> Note {
     Note {
-        input: path.display().to_string(),
+        input: display_name(path),
         message: format!("skipped: {why}"),
     }
 }
@@ -384,12 +414,7 @@ mod tests {
 
     #[test]
     fn missing_paths_and_empty_globs_are_errors_in_order() {
-        let got = names(&resolve(&[
-            "nope.json".into(),
-            "nowhere/*.json".into(),
-            "-".into(),
-            "-".into(),
-        ]));
+        let got = names(&resolve(&["nope.json", "nowhere/*.json", "-", "-"]));
         assert_eq!(
             got,
             vec![

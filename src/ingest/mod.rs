@@ -3,6 +3,7 @@
 //! value sits in the text. Never names a provider.
 
 pub mod capture;
+pub mod encoding;
 mod globbing;
 pub mod http;
 pub mod input;

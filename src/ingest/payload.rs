@@ -33,6 +33,9 @@ pub struct Payload {
     pub origin: Option<Position>,
     /// A remark about the capture (e.g. a Content-Length mismatch).
     pub capture_note: Option<String>,
+    /// The codings undone when the body was sent compressed (`gzip`);
+    /// `text` is then the decoded body, and positions are its own.
+    pub decoded_from: Option<String>,
     /// Whether the body began with a UTF-8 byte order mark, which `text`
     /// leaves out: signatures are computed over the raw bytes, BOM included.
     pub bom: bool,
@@ -95,6 +98,12 @@ pub struct SyntaxError {
     pub message: String,
     /// Where parsing stopped (1-based, in characters).
     pub position: Position,
+    /// The codings undone when the body was sent compressed: `position`
+    /// is then in the decoded body.
+    pub decoded_from: Option<String>,
+    /// A remark about the capture (e.g. a Content-Length mismatch), which
+    /// often says why the body does not parse.
+    pub capture_note: Option<String>,
 }
 
 /// What one source yields.
@@ -122,6 +131,8 @@ pub fn broken(broken: Broken) -> Parsed {
         kind: ProblemKind::Capture,
         message: broken.message,
         position: Position { line: 1, column: 1 },
+        decoded_from: None,
+        capture_note: None,
     })
 }
 
@@ -133,6 +144,7 @@ pub fn parse_body(body: Body) -> Vec<Parsed> {
         headers,
         origin,
         note,
+        decoded_from,
     } = body;
     let headers: Arc<[(String, String)]> = headers.into();
     let bom = bytes.starts_with(b"\xEF\xBB\xBF");
@@ -145,6 +157,8 @@ pub fn parse_body(body: Body) -> Vec<Parsed> {
                 kind: ProblemKind::Syntax,
                 message,
                 position: shift(position, origin),
+                decoded_from,
+                capture_note: note,
             })];
         }
     };
@@ -153,6 +167,8 @@ pub fn parse_body(body: Body) -> Vec<Parsed> {
         Err(err) => {
             let mut error = syntax_error(name, bytes, &err);
             error.position = shift(error.position, origin);
+            error.decoded_from = decoded_from;
+            error.capture_note = note;
             return vec![Parsed::Syntax(error)];
         }
     };
@@ -171,6 +187,7 @@ pub fn parse_body(body: Body) -> Vec<Parsed> {
                     headers: Arc::clone(&headers),
                     origin,
                     capture_note: note.clone(),
+                    decoded_from: decoded_from.clone(),
                     bom,
                     index: Arc::clone(&index),
                 })
@@ -184,6 +201,7 @@ pub fn parse_body(body: Body) -> Vec<Parsed> {
             headers,
             origin,
             capture_note: note,
+            decoded_from,
             bom,
             index,
         })],
@@ -284,6 +302,8 @@ fn syntax_error(source: String, bytes: &[u8], err: &serde_json::Error) -> Syntax
         kind: ProblemKind::Syntax,
         message,
         position: locate::char_position(bytes, err.line(), err.column()),
+        decoded_from: None,
+        capture_note: None,
     }
 }
 

@@ -21,6 +21,7 @@ use crate::ingest::capture::{self, Body, Broken, Shape};
 use crate::ingest::input::{self, Input, InputError, MAX_INPUT};
 use crate::ingest::payload::{self, Parsed, Payload};
 use std::cell::Cell;
+use std::ffi::{OsStr, OsString};
 use std::io::{self, Read};
 use std::path::Path;
 use std::rc::Rc;
@@ -55,7 +56,7 @@ pub fn read_file(input: &Input) -> Result<Option<(String, Vec<u8>)>, InputError>
     let Input::File(path) = input else {
         return Ok(None);
     };
-    let name = path.display().to_string();
+    let name = input::display_name(path);
     // Before opening: opening a pipe (`<(command)`) here would take its data.
     let size = match std::fs::metadata(path) {
         Ok(meta) if meta.is_file() => meta.len(),
@@ -334,13 +335,17 @@ fn first_lines(head: Vec<u8>, reader: &mut dyn Read) -> Result<(Vec<u8>, bool), 
 /// hold one body), `file:LINE` (NDJSON), `file#entries/N` (HAR),
 /// `file#requests/N` (a capture of several requests), or `-`.
 /// A `#/N` suffix (a batch element) is left to [`pick_payload`].
-pub fn pick(arg: &str, stdin: &mut dyn Read) -> anyhow::Result<Body> {
-    let path = base_path(arg);
-    let input = if path == "-" {
+pub fn pick(arg: &OsStr, stdin: &mut dyn Read) -> anyhow::Result<Body> {
+    let base = base_path(arg);
+    let input = if base == "-" {
         Input::Stdin
     } else {
-        Input::File(path.into())
+        Input::File(base.clone().into())
     };
+    // Bodies are named as whi prints names: compare and report so.
+    let path = &input::display_name(Path::new(&base));
+    let arg_shown = input::display_name(Path::new(arg));
+    let arg = arg_shown.as_str();
     let bodies =
         bodies(&input, stdin).map_err(|e| anyhow::anyhow!("{}: {}", e.input, e.message))?;
     let usable = |body: Result<Body, Broken>| {
@@ -382,9 +387,11 @@ pub fn pick(arg: &str, stdin: &mut dyn Read) -> anyhow::Result<Body> {
 
 /// One payload, named as `whi` names payloads: any name [`pick`] takes,
 /// with an optional `#/N` for element N of a JSON array of bodies.
-pub fn pick_payload(arg: &str, stdin: &mut dyn Read) -> anyhow::Result<Payload> {
-    let (base, element) = split_element(arg);
-    let body = pick(base, stdin)?;
+pub fn pick_payload(arg: &OsStr, stdin: &mut dyn Read) -> anyhow::Result<Payload> {
+    let (base_arg, element) = split_element(arg);
+    let body = pick(&base_arg, stdin)?;
+    let base = input::display_name(Path::new(&base_arg));
+    let base = base.as_str();
     let mut payloads = Vec::new();
     for parsed in payload::parse_body(body) {
         match parsed {
@@ -415,22 +422,53 @@ pub fn pick_payload(arg: &str, stdin: &mut dyn Read) -> anyhow::Result<Payload> 
 }
 
 /// `x.json#/3` → (`x.json`, Some(3)), unless a file has that very name.
-fn split_element(arg: &str) -> (&str, Option<usize>) {
-    match arg.rsplit_once("#/") {
-        Some((base, n)) if !Path::new(arg).exists() => match n.parse() {
-            Ok(n) => (base, Some(n)),
-            Err(_) => (arg, None),
+fn split_element(arg: &OsStr) -> (OsString, Option<usize>) {
+    if Path::new(arg).exists() {
+        return (arg.to_owned(), None);
+    }
+    let shown = input::display_name(Path::new(arg));
+    match shown.rsplit_once("#/") {
+        Some((base, n)) => match n.parse() {
+            Ok(n) => (cut(arg, shown.len() - base.len()), Some(n)),
+            Err(_) => (arg.to_owned(), None),
         },
-        _ => (arg, None),
+        _ => (arg.to_owned(), None),
     }
 }
 
 /// The file a body name lives in: `log.ndjson:2` → `log.ndjson`,
 /// `x.har#entries/0` → `x.har`; a name that is itself a file stays whole.
-pub fn base_path(name: &str) -> &str {
-    if name == "-" || Path::new(name).exists() {
-        return name;
+pub fn base_path(arg: &OsStr) -> OsString {
+    if arg == "-" || Path::new(arg).exists() {
+        return arg.to_owned();
     }
+    let shown = input::display_name(Path::new(arg));
+    let base = base_name(&shown);
+    cut(arg, shown.len() - base.len())
+}
+
+/// `arg` without its last `suffix` bytes: the suffixes whi adds to names
+/// (`:2`, `#entries/0`, `#/1`) are ASCII, the same in the argument and in
+/// the name whi prints for it, so the argument's own bytes are kept.
+fn cut(arg: &OsStr, suffix: usize) -> OsString {
+    if let Some(text) = arg.to_str() {
+        return text[..text.len() - suffix].into();
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let bytes = arg.as_bytes();
+        OsStr::from_bytes(&bytes[..bytes.len() - suffix]).to_owned()
+    }
+    #[cfg(not(unix))]
+    {
+        let text = arg.to_string_lossy();
+        text[..text.len().saturating_sub(suffix)].into()
+    }
+}
+
+/// [`base_path`] on the name as text, whether or not a file has it.
+fn base_name(name: &str) -> &str {
     for marker in ["#entries/", "#requests/"] {
         if let Some((path, _)) = name.split_once(marker) {
             return path;
@@ -451,12 +489,30 @@ mod tests {
 
     #[test]
     fn names_whi_prints_map_to_their_files() {
-        assert_eq!(base_path("log.ndjson:12"), "log.ndjson");
-        assert_eq!(base_path("x.har#entries/0"), "x.har");
-        assert_eq!(base_path("-"), "-");
-        assert_eq!(base_path("plain.json"), "plain.json");
-        assert_eq!(split_element("b.json#/2"), ("b.json", Some(2)));
-        assert_eq!(split_element("b.json#/x"), ("b.json#/x", None));
+        let os = |s: &str| OsString::from(s);
+        assert_eq!(base_path(&os("log.ndjson:12")), "log.ndjson");
+        assert_eq!(base_path(&os("x.har#entries/0")), "x.har");
+        assert_eq!(base_path(&os("-")), "-");
+        assert_eq!(base_path(&os("plain.json")), "plain.json");
+        assert_eq!(split_element(&os("b.json#/2")), (os("b.json"), Some(2)));
+        assert_eq!(split_element(&os("b.json#/x")), (os("b.json#/x"), None));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn names_that_are_not_utf8_keep_their_bytes() {
+        use std::os::unix::ffi::OsStrExt;
+        let arg = OsStr::from_bytes(b"caf\xe9.har#entries/2");
+        assert_eq!(base_path(arg), OsStr::from_bytes(b"caf\xe9.har"));
+        let arg = OsStr::from_bytes(b"caf\xe9.json#/1");
+        assert_eq!(
+            split_element(arg),
+            (OsStr::from_bytes(b"caf\xe9.json").to_owned(), Some(1))
+        );
+        assert_eq!(
+            input::display_name(Path::new(OsStr::from_bytes(b"caf\xe9\xff.json"))),
+            "caf\\xe9\\xff.json"
+        );
     }
 
     #[test]

@@ -15,6 +15,7 @@ use crate::providers::Provider;
 use anyhow::{Context, Result, anyhow, bail};
 use serde::Serialize;
 use serde_json::Value;
+use std::ffi::OsStr;
 use std::io::Read;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -57,7 +58,7 @@ pub fn prepare(target: &str, plan: Plan<'_>, stdin: &mut dyn Read) -> Result<Vec
 
 fn resolve(target: &str, stdin: &mut dyn Read) -> Result<Vec<Body>> {
     let exists = target == "-" || Path::new(target).exists();
-    if !exists && reader::base_path(target) == target {
+    if !exists && reader::base_path(OsStr::new(target)) == target {
         // Not a file: a bundled sample, or a name that matches neither.
         return match catalog::sample(target) {
             Ok(sample) => Ok(vec![Body {
@@ -66,12 +67,13 @@ fn resolve(target: &str, stdin: &mut dyn Read) -> Result<Vec<Body>> {
                 headers: vec![("Content-Type".into(), "application/json".into())],
                 origin: None,
                 note: None,
+                decoded_from: None,
             }]),
             Err(unknown) => Err(anyhow!("{target}: no such file, and {unknown}")),
         };
     }
-    if target == "-" || reader::base_path(target) != target {
-        return Ok(vec![reader::pick(target, stdin)?]);
+    if target == "-" || reader::base_path(OsStr::new(target)) != target {
+        return Ok(vec![reader::pick(OsStr::new(target), stdin)?]);
     }
     let input = Input::File(target.into());
     let bodies =
@@ -90,14 +92,24 @@ fn outbound(body: Body, plan: Plan<'_>) -> Result<Outbound> {
         source,
         mut bytes,
         headers: captured,
+        decoded_from,
         ..
     } = body;
     let mut notes = Vec::new();
+    // A compressed capture was decoded when read: the decoded JSON is sent,
+    // so its Content-Encoding header must not say otherwise.
+    let decoded =
+        |name: &str| decoded_from.is_some() && name.eq_ignore_ascii_case("content-encoding");
     let mut headers: Vec<(String, String)> = captured
         .iter()
-        .filter(|(name, _)| headers::travels(name))
+        .filter(|(name, _)| headers::travels(name) && !decoded(name))
         .cloned()
         .collect();
+    if let Some(from) = &decoded_from {
+        notes.push(format!(
+            "the captured body was decoded from {from}: it is sent decoded, without Content-Encoding"
+        ));
+    }
     let changed = !plan.set.is_empty();
     if changed {
         bytes = edited(&source, &bytes, plan.set)?;
@@ -311,6 +323,23 @@ mod tests {
         let text = String::from_utf8_lossy(&edited[0].body);
         assert!(text.contains("\"slug\": \"canceled\""), "{text}");
         assert_eq!(text.lines().count(), sample.lines().count());
+        Ok(())
+    }
+
+    #[test]
+    fn a_compressed_capture_is_sent_decoded_without_its_coding() -> Result<()> {
+        use std::io::Write;
+        let body = br#"{"event":"order.created","merchant":1,"data":{"id":7}}"#;
+        let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gzip.write_all(body)?;
+        let mut capture =
+            b"POST /h HTTP/1.1\r\nContent-Encoding: gzip\r\nX-Trace: 1\r\n\r\n".to_vec();
+        capture.extend_from_slice(&gzip.finish()?);
+        let sent = prepare("-", Plan::default(), &mut &capture[..])?;
+        assert_eq!(sent[0].body, body);
+        let names: Vec<&str> = sent[0].headers.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["X-Trace", "Content-Type"]);
+        assert!(sent[0].notes[0].contains("decoded from gzip: it is sent decoded"));
         Ok(())
     }
 
