@@ -408,6 +408,21 @@ pub struct ValidateArgs {
     #[arg(value_name = "INPUT", value_parser = clap::value_parser!(std::path::PathBuf))]
     pub inputs: Vec<std::path::PathBuf>,
 
+    /// Walk hidden files and folders too (by default a directory walk
+    /// passes over names starting with a dot, as ripgrep does).
+    #[arg(long)]
+    pub hidden: bool,
+
+    /// Read files that .gitignore, .ignore or git's exclude files leave out
+    /// (by default a directory walk respects them, as ripgrep does).
+    #[arg(long)]
+    pub no_ignore: bool,
+
+    /// Leave out paths matching this gitignore-style glob when walking
+    /// directories or expanding globs (repeatable): --exclude 'fixtures/old'.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,

@@ -273,6 +273,8 @@ pub struct CheckSettings {
     pub format: Format,
     /// Where human output wraps; `None` for the machine formats.
     pub width: Option<usize>,
+    /// How directories are walked.
+    pub walking: crate::ingest::input::Walking,
     /// The inputs, `-` meaning stdin.
     pub inputs: Vec<std::path::PathBuf>,
     /// Forced provider.
@@ -471,6 +473,11 @@ impl CheckSettings {
         Ok(CheckSettings {
             color: use_color(color, args.format, term),
             width: (args.format == Format::Human).then_some(term.columns),
+            walking: crate::ingest::input::Walking {
+                hidden: args.hidden,
+                no_ignore: args.no_ignore,
+                exclude: args.exclude,
+            },
             format: args.format,
             inputs,
             provider,

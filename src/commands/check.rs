@@ -231,7 +231,7 @@ fn each_record(
         event: settings.event.as_deref(),
         secret: settings.secret.as_ref(),
     };
-    let (inputs, notes) = input::resolve_noting(&settings.inputs);
+    let (inputs, notes) = input::resolve_walking(&settings.inputs, &settings.walking);
     for note in &notes {
         render.note(note)?;
     }

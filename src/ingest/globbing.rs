@@ -21,6 +21,8 @@ use std::path::PathBuf;
 pub struct Matched {
     /// Files to read.
     pub files: Vec<PathBuf>,
+    /// Directories the whole pattern matched, to walk.
+    pub dirs: Vec<PathBuf>,
     /// Paths passed over, with why (`symbolic link to a directory, not followed`).
     pub skipped: Vec<(PathBuf, String)>,
 }
@@ -77,6 +79,9 @@ pub fn expand(pattern: &str) -> Result<Matched, String> {
                 continue;
             };
             if kind.is_dir() {
+                if complete {
+                    found.dirs.push(path.clone());
+                }
                 if deeper {
                     pending.push((entry.path(), path, next));
                 }
@@ -105,6 +110,15 @@ pub fn expand(pattern: &str) -> Result<Matched, String> {
     }
     found.files.sort();
     found.files.dedup();
+    found.dirs.sort();
+    found.dirs.dedup();
+    // A directory inside another matched one is walked with it.
+    let dirs = std::mem::take(&mut found.dirs);
+    for dir in dirs {
+        if !found.dirs.iter().any(|outer| dir.starts_with(outer)) {
+            found.dirs.push(dir);
+        }
+    }
     found.skipped.sort();
     Ok(found)
 }

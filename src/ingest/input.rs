@@ -70,10 +70,28 @@ pub fn resolve<P: AsRef<Path>>(inputs: &[P]) -> Vec<Input> {
     resolve_noting(inputs).0
 }
 
+/// How directories are walked, as ripgrep walks them (its own `ignore`
+/// crate): hidden files and folders and what `.gitignore`, `.ignore` and
+/// git's exclude files leave out are passed over, unless asked for.
+#[derive(Debug, Clone, Default)]
+pub struct Walking {
+    /// Walk hidden files and folders too (`--hidden`).
+    pub hidden: bool,
+    /// Read what ignore files exclude too (`--no-ignore`).
+    pub no_ignore: bool,
+    /// Leave out what matches these gitignore-style globs (`--exclude`).
+    pub exclude: Vec<String>,
+}
+
 /// Resolves every INPUT argument into inputs, expanding directories and
 /// globs, with the notes on what the expansion passed over (sorted by path).
 /// Arguments are paths, not text: any name the OS allows is read.
 pub fn resolve_noting<P: AsRef<Path>>(inputs: &[P]) -> (Vec<Input>, Vec<Note>) {
+    resolve_walking(inputs, &Walking::default())
+}
+
+/// [`resolve_noting`], walking directories as `walking` says.
+pub fn resolve_walking<P: AsRef<Path>>(inputs: &[P], walking: &Walking) -> (Vec<Input>, Vec<Note>) {
     let mut resolved = Vec::new();
     let mut notes = Vec::new();
     let mut stdin_used = false;
@@ -89,10 +107,12 @@ pub fn resolve_noting<P: AsRef<Path>>(inputs: &[P]) -> (Vec<Input>, Vec<Note>) {
             continue;
         }
         match (fs::metadata(path), path.to_str()) {
-            (Ok(meta), _) if meta.is_dir() => expand_dir(path, &mut resolved, &mut notes),
+            (Ok(meta), _) if meta.is_dir() => {
+                expand_dir(path, walking, &mut resolved, &mut notes);
+            }
             (Ok(_), _) => resolved.push(Input::File(path.to_path_buf())),
             (Err(_), Some(pattern)) if is_glob(pattern) => {
-                expand_glob(pattern, &mut resolved, &mut notes);
+                expand_glob(pattern, walking, &mut resolved, &mut notes);
             }
             (Err(err), _) => resolved.push(error(&display_name(path), &describe_io(&err))),
         }
@@ -205,7 +225,7 @@ fn is_glob(input: &str) -> bool {
     input.contains(['*', '?', '['])
 }
 
-fn expand_glob(pattern: &str, resolved: &mut Vec<Input>, notes: &mut Vec<Note>) {
+fn expand_glob(pattern: &str, walking: &Walking, resolved: &mut Vec<Input>, notes: &mut Vec<Note>) {
     // Walked by whi itself: links to directories are not followed (issue 16).
     let matched = match globbing::expand(pattern) {
         Ok(matched) => matched,
@@ -215,23 +235,81 @@ fn expand_glob(pattern: &str, resolved: &mut Vec<Input>, notes: &mut Vec<Note>) 
         }
     };
     notes.extend(matched.skipped.iter().map(|(path, why)| skipped(path, why)));
-    if matched.files.is_empty() {
+    let excluded = excluder(Path::new("."), &walking.exclude);
+    let kept = |path: &PathBuf, is_dir: bool| {
+        excluded
+            .as_ref()
+            .is_none_or(|o| !o.matched(path, is_dir).is_ignore())
+    };
+    let dirs: Vec<PathBuf> = matched.dirs.into_iter().filter(|d| kept(d, true)).collect();
+    // A file in a matched directory is read when the directory is walked.
+    let files: Vec<PathBuf> = matched
+        .files
+        .into_iter()
+        .filter(|f| kept(f, false) && !dirs.iter().any(|d| f.starts_with(d)))
+        .collect();
+    if files.is_empty() && dirs.is_empty() {
         resolved.push(error(pattern, "glob matched no files"));
     }
-    resolved.extend(matched.files.into_iter().map(Input::File));
+    // A glob that names directories walks them, as a directory argument is;
+    // their files and the glob's own are read in one sorted order.
+    let mut walked = Vec::new();
+    for dir in dirs {
+        expand_dir(&dir, walking, &mut walked, notes);
+    }
+    let mut all: Vec<PathBuf> = files;
+    for input in walked {
+        match input {
+            Input::File(path) => all.push(path),
+            other => resolved.push(other),
+        }
+    }
+    all.sort();
+    resolved.extend(all.into_iter().map(Input::File));
 }
 
-fn expand_dir(dir: &Path, resolved: &mut Vec<Input>, notes: &mut Vec<Note>) {
+/// The `--exclude` globs as an ignore matcher rooted at `root`, or the
+/// error they make.
+fn excluder(root: &Path, exclude: &[String]) -> Option<ignore::overrides::Override> {
+    if exclude.is_empty() {
+        return None;
+    }
+    let mut builder = ignore::overrides::OverrideBuilder::new(root);
+    for glob in exclude {
+        // In an override, `!glob` leaves out what matches.
+        let _ = builder.add(&format!("!{glob}"));
+    }
+    builder.build().ok()
+}
+
+fn expand_dir(dir: &Path, walking: &Walking, resolved: &mut Vec<Input>, notes: &mut Vec<Note>) {
     let mut found = Walk::default();
-    walk(dir, &mut found);
+    walk(dir, walking, &mut found);
     found.files.sort();
     found.errors.sort_by(|a, b| a.input.cmp(&b.input));
     found.notes.sort_by(|a, b| a.input.cmp(&b.input));
     if found.files.is_empty() && found.errors.is_empty() {
         let kinds: Vec<String> = DIR_EXTENSIONS.iter().map(|e| format!("*.{e}")).collect();
+        // Say so when hidden or ignored files are all there is.
+        let mut everything = Walk::default();
+        if !(walking.hidden && walking.no_ignore) {
+            let all = Walking {
+                hidden: true,
+                no_ignore: true,
+                exclude: walking.exclude.clone(),
+            };
+            walk(dir, &all, &mut everything);
+        }
+        let unless = match everything.files.len() {
+            0 => String::new(),
+            n => format!(
+                " but {n} hidden or ignored (--hidden, --no-ignore read {})",
+                if n == 1 { "it" } else { "them" }
+            ),
+        };
         resolved.push(error(
             &display_name(dir),
-            &format!("directory holds no {} files", kinds.join(", ")),
+            &format!("directory holds no {} files{unless}", kinds.join(", ")),
         ));
     }
     notes.extend(found.notes);
@@ -247,54 +325,60 @@ struct Walk {
     notes: Vec<Note>,
 }
 
-/// Collects matching regular files below `root` with its own stack: deep
-/// trees cannot overflow the thread's, and each directory is closed before
-/// the next is opened. Symbolic links to files are read;
-/// links to directories are not followed (so a loop cannot hang the walk);
-/// FIFOs, sockets and devices are never opened (so nothing blocks).
-fn walk(root: &Path, found: &mut Walk) {
-    let mut pending = vec![root.to_path_buf()];
-    while let Some(dir) = pending.pop() {
-        let entries = match fs::read_dir(&dir) {
-            Ok(entries) => entries,
+/// Collects matching regular files below `root` with ripgrep's walker
+/// (iterative: deep trees cannot overflow the stack), passing over hidden
+/// and ignored paths unless `walking` says otherwise. Symbolic links to
+/// files are read; links to directories are not followed (so a loop cannot
+/// hang the walk); FIFOs, sockets and devices are never opened (so nothing
+/// blocks).
+fn walk(root: &Path, walking: &Walking, found: &mut Walk) {
+    let ignores = !walking.no_ignore;
+    let mut builder = ignore::WalkBuilder::new(root);
+    builder
+        .hidden(!walking.hidden)
+        .ignore(ignores)
+        .git_ignore(ignores)
+        .git_global(ignores)
+        .git_exclude(ignores)
+        .parents(ignores)
+        // A .gitignore counts in an unpacked archive too, not only in a clone.
+        .require_git(false)
+        .follow_links(false);
+    if let Some(excluded) = excluder(root, &walking.exclude) {
+        builder.overrides(excluded);
+    }
+    for entry in builder.build() {
+        let entry = match entry {
+            Ok(entry) => entry,
             Err(err) => {
                 found.errors.push(InputError {
-                    input: display_name(&dir),
-                    message: describe_io(&err),
+                    input: display_name(root),
+                    message: err.to_string(),
                 });
                 continue;
             }
         };
-        for entry in entries {
-            let entry = match entry {
-                Ok(entry) => entry,
-                Err(err) => {
-                    found.errors.push(InputError {
-                        input: display_name(&dir),
-                        message: describe_io(&err),
-                    });
-                    break;
-                }
-            };
-            let path = entry.path();
-            let Ok(kind) = entry.file_type() else {
-                continue;
-            };
-            let wanted = path
-                .extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| DIR_EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)));
-            if kind.is_dir() {
-                pending.push(path);
-            } else if kind.is_file() {
-                if wanted {
-                    found.files.push(path);
-                }
-            } else if kind.is_symlink() {
-                symlink(path, wanted, found);
-            } else if wanted {
-                found.notes.push(skipped(&path, &not_regular(&kind)));
+        if entry.depth() == 0 {
+            continue;
+        }
+        let path = entry.path().to_path_buf();
+        let Some(kind) = entry.file_type() else {
+            continue;
+        };
+        let wanted = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| DIR_EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)));
+        if kind.is_dir() {
+            // The walker descends on its own.
+        } else if kind.is_file() {
+            if wanted {
+                found.files.push(path);
             }
+        } else if kind.is_symlink() {
+            symlink(path, wanted, found);
+        } else if wanted {
+            found.notes.push(skipped(&path, &not_regular(&kind)));
         }
     }
 }
