@@ -126,7 +126,7 @@ fn request(head: &str, body: &[u8]) -> Vec<u8> {
 fn verdict(record: &Value) -> Value {
     let mut record = record.clone();
     if let Some(fields) = record.as_object_mut() {
-        for field in ["source", "note", "signature"] {
+        for field in ["source", "note", "signature", "entry"] {
             fields.remove(field);
         }
     }

@@ -563,9 +563,9 @@ fn forms_gets_and_odd_har_entries_say_what_they_hold() {
             "postData.encoding \"gzip\" is not one whi knows",
         ),
         (
-            "get.har",
-            har(serde_json::json!({"method": "GET", "headers": []})),
-            "the GET request had no body",
+            "post-without-body.har",
+            har(serde_json::json!({"method": "POST", "headers": []})),
+            "the POST request had no body",
         ),
     ];
     for (name, text, words) in cases {
@@ -577,6 +577,24 @@ fn forms_gets_and_odd_har_entries_say_what_they_hold() {
         assert_eq!(errors.len(), 1, "{name}: {errors:?}");
         assert!(errors[0].contains(words), "{name}: {errors:?}");
     }
+    // A HAR holding only a GET has no webhook in it: a note, no payloads,
+    // and a failure only under --strict.
+    let file = temp.file(
+        "get.har",
+        har(serde_json::json!({"method": "GET", "headers": []})),
+    );
+    let run = whi(&["validate", "--format", "json", &file], b"");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.records().is_empty());
+    assert!(
+        run.stderr
+            .contains("1 of 1 entries has no request body (GET 1): passed over"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("no payloads"), "{}", run.stderr);
+    let strict = whi(&["validate", "--strict", &file], b"");
+    assert_eq!(strict.code, 1, "{}", strict.stderr);
 }
 
 /// Empty `.jsonl`, blank `.ndjson` and a HAR without entries exited 0
@@ -598,7 +616,7 @@ fn inputs_without_payloads_say_so() {
         (
             "none.har",
             "{\"log\": {\"version\": \"1.2\", \"entries\": []}}",
-            "no payloads: the HAR archive has no entries",
+            "no payloads: no entry of the HAR archive is a request with a body",
         ),
     ];
     for (name, text, words) in cases {

@@ -79,6 +79,10 @@ pub struct Record {
     /// The provider's id of this delivery, for spotting retries.
     #[serde(skip)]
     pub delivery_id: Option<String>,
+    /// For a HAR entry: its request (`POST /webhooks/salla`), index, and the
+    /// line of its body in the HAR file; absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entry: Option<std::sync::Arc<crate::ingest::capture::Entry>>,
 }
 
 /// Checks one parsed input.
@@ -129,6 +133,7 @@ fn unparseable(err: &SyntaxError) -> Record {
         summary: None,
         explain: None,
         delivery_id: None,
+        entry: err.entry.clone(),
     }
 }
 
@@ -166,6 +171,7 @@ fn check_payload(payload: &Payload, overrides: Overrides<'_>) -> Record {
         summary: None,
         explain: None,
         delivery_id: None,
+        entry: payload.entry.clone(),
     };
     // An event the body names and its provider does not document is a
     // typo or a new event: either way nothing checked it, so it fails.
@@ -333,6 +339,7 @@ fn unrecognised(payload: &Payload, overrides: Overrides<'_>) -> Record {
         summary: None,
         explain: None,
         delivery_id: None,
+        entry: payload.entry.clone(),
     }
 }
 

@@ -104,7 +104,7 @@ fn no_payloads(name: &str) -> Note {
     use crate::ingest::capture::{Shape, sniff};
     let why = match sniff(name, b"") {
         Shape::Ndjson => "no payloads: not one line of JSON in it (empty or blank)",
-        Shape::Har => "no payloads: the HAR archive has no entries",
+        Shape::Har => "no payloads: no entry of the HAR archive is a request with a body",
         _ => "no payloads in it",
     };
     Note {
@@ -199,6 +199,8 @@ enum Step {
     Stream(Input),
     /// An input that held no payload (an empty log, a HAR without entries).
     Empty(String),
+    /// What a capture passed over (a HAR's requests without a body).
+    PassedOver(Note),
     /// Write out what was rendered: the stream waits for its writer.
     Flush,
 }
@@ -266,6 +268,7 @@ fn each_record(
                     tally.input_errors += 1;
                     render.input_error(&error)
                 }
+                Step::PassedOver(note) => render.note(&note),
                 Step::Empty(name) => {
                     tally.empty += 1;
                     render.note(&no_payloads(&name))
@@ -279,10 +282,16 @@ fn each_record(
                             let mut any = false;
                             bodies.into_iter().try_for_each(|body| {
                                 any = true;
-                                checked(body, &check).try_for_each(|record| {
-                                    tally.add(&record);
-                                    sink(render, record)
-                                })
+                                match body {
+                                    Err(broken) if broken.passed_over => render.note(&Note {
+                                        input: broken.source,
+                                        message: broken.message,
+                                    }),
+                                    body => checked(body, &check).try_for_each(|record| {
+                                        tally.add(&record);
+                                        sink(render, record)
+                                    }),
+                                }
                             })?;
                             if !any {
                                 tally.empty += 1;
@@ -380,11 +389,12 @@ fn run_job(job: Job, check: &dyn Fn(&Parsed) -> Record) -> Done {
                 match reader::read_file(&input) {
                     Ok(Some((name, bytes))) => {
                         let bodies = reader::from_bytes(&name, bytes);
-                        if bodies.is_empty() {
+                        // No payload at all, or only what was passed over.
+                        if bodies.iter().all(|b| matches!(b, Err(b) if b.passed_over)) {
                             done.push(Step::Empty(name));
                         }
                         for body in bodies {
-                            done.extend(checked(body, check).map(Step::Record));
+                            done.extend(steps(body, check));
                         }
                     }
                     Ok(None) => done.push(Step::Stream(input)),
@@ -394,7 +404,7 @@ fn run_job(job: Job, check: &dyn Fn(&Parsed) -> Record) -> Done {
         }
         Job::Bodies(bodies) => {
             for body in bodies {
-                done.extend(checked(body, check).map(Step::Record));
+                done.extend(steps(body, check));
             }
         }
     }
@@ -407,6 +417,17 @@ fn name_of(input: &Input) -> String {
         Input::Stdin => "-".into(),
         Input::File(path) => input::display_name(path),
         Input::Error(error) => error.input.clone(),
+    }
+}
+
+/// What one body comes to: its records, or a note for what was passed over.
+fn steps(body: Result<Body, Broken>, check: &dyn Fn(&Parsed) -> Record) -> Vec<Step> {
+    match body {
+        Err(broken) if broken.passed_over => vec![Step::PassedOver(Note {
+            input: broken.source,
+            message: broken.message,
+        })],
+        body => checked(body, check).map(Step::Record).collect(),
     }
 }
 

@@ -13,6 +13,7 @@ use crate::ingest::locate::Position;
 use base64::Engine;
 use serde_json::Value;
 use std::io::{self, BufRead};
+use std::sync::Arc;
 
 /// One webhook body and the request around it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +32,22 @@ pub struct Body {
     /// The codings undone when the body was sent compressed (`gzip`):
     /// `bytes` are then the decoded body, and `origin` is `None`.
     pub decoded_from: Option<String>,
+    /// The HAR entry the body is the request body of.
+    pub entry: Option<Arc<Entry>>,
+}
+
+/// A HAR entry, as people find it in their browser: the request's method
+/// and URL, its index, and the line of its body in the HAR file (the body
+/// is one JSON string there, so that is where annotations point).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Entry {
+    /// `POST /webhooks/salla` (the URL's path and query; the whole URL when
+    /// it has none).
+    pub request: String,
+    /// Its index in `log.entries`.
+    pub index: usize,
+    /// The line of its `postData.text` in the HAR file.
+    pub line: usize,
 }
 
 /// A source, or one request of it, that holds no usable body.
@@ -40,6 +57,9 @@ pub struct Broken {
     pub source: String,
     /// What is wrong, lower case.
     pub message: String,
+    /// Not a problem: what was passed over, for a note (a HAR's requests
+    /// without a body: page loads, preflights).
+    pub passed_over: bool,
 }
 
 /// What a source holds.
@@ -191,6 +211,7 @@ pub fn plain(name: &str, bytes: Vec<u8>) -> Body {
         origin: Some(Position { line: 1, column: 1 }),
         note: None,
         decoded_from: None,
+        entry: None,
     }
 }
 
@@ -256,95 +277,168 @@ pub(crate) fn form_body(content_type: &str, body: &[u8]) -> Option<String> {
     })
 }
 
-/// A HAR 1.2 archive: one body per entry's request; `None` when the JSON is
-/// not a HAR after all.
+/// A HAR 1.2 archive: one body per entry's request, named by method and
+/// URL; entries whose request has no body (page loads, preflights: what a
+/// browser records beside the webhooks) are passed over with one note.
+/// `None` when the JSON is not a HAR after all.
 fn har(name: &str, bytes: &[u8]) -> Option<Vec<Result<Body, Broken>>> {
     let archive: Value = serde_json::from_slice(bytes).ok()?;
     let entries = archive.pointer("/log/entries")?.as_array()?;
-    let bodies = entries
-        .iter()
-        .enumerate()
-        .map(|(i, entry)| {
-            let source = format!("{name}#entries/{i}");
-            let broken = |message: &str| Broken {
-                source: source.clone(),
-                message: message.to_string(),
-            };
-            let request = entry
-                .get("request")
-                .ok_or_else(|| broken("HAR entry has no request"))?;
-            let headers = request
-                .get("headers")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(|h| {
-                    Some((
-                        h.get("name")?.as_str()?.to_string(),
-                        h.get("value")?.as_str()?.to_string(),
-                    ))
-                })
-                .collect();
-            let method = request
-                .get("method")
+    let text = String::from_utf8_lossy(bytes);
+    let index = crate::ingest::locate::Index::default();
+    let mut bodiless: Vec<String> = Vec::new();
+    let mut bodies = Vec::new();
+    for (i, entry) in entries.iter().enumerate() {
+        let request = entry.get("request");
+        let method = request
+            .and_then(|r| r.get("method"))
+            .and_then(Value::as_str)
+            .unwrap_or("POST");
+        let post = request.and_then(|r| r.get("postData"));
+        let empty = post.is_none_or(|p| {
+            p.get("text")
                 .and_then(Value::as_str)
-                .unwrap_or("POST");
-            let Some(post) = request.get("postData") else {
-                return Err(broken(&format!(
-                    "HAR entry has no postData: the {method} request had no body{}",
-                    if method.eq_ignore_ascii_case("POST") {
-                        ""
-                    } else {
-                        " (webhooks are POSTed with a JSON body)"
-                    }
-                )));
-            };
-            let mime = post.get("mimeType").and_then(Value::as_str).unwrap_or_default();
-            let Some(text) = post.get("text").and_then(Value::as_str) else {
-                let params = post
-                    .get("params")
+                .is_none_or(str::is_empty)
+                && p.get("params")
                     .and_then(Value::as_array)
-                    .is_some_and(|p| !p.is_empty());
-                return Err(broken(if params {
-                    "HAR entry's postData has form parameters (params) and no text: the request sent a form, not a JSON body"
-                } else {
-                    "HAR entry's postData has no text: the body was not saved (in the browser, export the HAR with content)"
-                }));
-            };
-            let bytes = match post.get("encoding").and_then(Value::as_str) {
-                // Some tools wrap base64 at 76 columns (MIME style).
-                Some(encoding) if encoding.eq_ignore_ascii_case("base64") => {
-                    let packed: Vec<u8> = text
-                        .bytes()
-                        .filter(|b| !b.is_ascii_whitespace())
-                        .collect();
-                    base64::engine::general_purpose::STANDARD
-                        .decode(packed)
-                        .map_err(|e| broken(&format!("postData.text is not valid base64: {e}")))?
-                }
-                None | Some("") => text.as_bytes().to_vec(),
-                Some(other) => {
-                    return Err(broken(&format!(
-                        "postData.encoding {other:?} is not one whi knows (HAR 1.2 has base64, or none for text)"
-                    )));
-                }
-            };
-            let body = Body {
-                source: source.clone(),
-                bytes,
-                headers,
-                origin: None,
-                note: None,
-                decoded_from: None,
-            };
-            let body = content_decoded(body).map_err(|message| broken(&message))?;
-            if let Some(problem) = form_body(mime, &body.bytes) {
-                return Err(broken(&problem));
+                    .is_none_or(Vec::is_empty)
+        });
+        // A request without a body that no webhook is (GET, OPTIONS, …).
+        if empty
+            && !matches!(
+                method.to_ascii_uppercase().as_str(),
+                "POST" | "PUT" | "PATCH"
+            )
+        {
+            bodiless.push(method.to_ascii_uppercase());
+            continue;
+        }
+        let url = request
+            .and_then(|r| r.get("url"))
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        let line = index
+            .locate(&text, &format!("/log/entries/{i}/request/postData/text"))
+            .or_else(|| index.locate(&text, &format!("/log/entries/{i}")))
+            .map_or(1, |offset| index.position(&text, offset).line);
+        let described = Arc::new(Entry {
+            request: format!("{} {}", method.to_ascii_uppercase(), url_path(url))
+                .trim_end()
+                .to_owned(),
+            index: i,
+            line,
+        });
+        bodies.push(har_entry(name, i, entry, described));
+    }
+    if !bodiless.is_empty() {
+        let mut kinds: Vec<(String, usize)> = Vec::new();
+        for method in &bodiless {
+            match kinds.iter_mut().find(|(m, _)| m == method) {
+                Some((_, n)) => *n += 1,
+                None => kinds.push((method.clone(), 1)),
             }
-            Ok(body)
+        }
+        let kinds: Vec<String> = kinds.iter().map(|(m, n)| format!("{m} {n}")).collect();
+        bodies.push(Err(Broken {
+            source: name.to_owned(),
+            message: format!(
+                "{} of {} entries {} no request body ({}): passed over",
+                bodiless.len(),
+                entries.len(),
+                if bodiless.len() == 1 { "has" } else { "have" },
+                kinds.join(", ")
+            ),
+            passed_over: true,
+        }));
+    }
+    Some(bodies)
+}
+
+/// `https://shop.example/webhooks/salla?x=1` → `/webhooks/salla?x=1`.
+fn url_path(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    match rest.find('/') {
+        Some(slash) if url.contains("://") => &rest[slash..],
+        _ => url,
+    }
+}
+
+/// One HAR entry's request body.
+fn har_entry(name: &str, i: usize, entry: &Value, described: Arc<Entry>) -> Result<Body, Broken> {
+    let source = format!("{name}#entries/{i}");
+    let broken = |message: &str| Broken {
+        source: source.clone(),
+        message: message.to_owned(),
+        passed_over: false,
+    };
+    let request = entry
+        .get("request")
+        .ok_or_else(|| broken("HAR entry has no request"))?;
+    let headers = request
+        .get("headers")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|h| {
+            Some((
+                h.get("name")?.as_str()?.to_string(),
+                h.get("value")?.as_str()?.to_string(),
+            ))
         })
         .collect();
-    Some(bodies)
+    let method = request
+        .get("method")
+        .and_then(Value::as_str)
+        .unwrap_or("POST");
+    let Some(post) = request.get("postData") else {
+        return Err(broken(&format!(
+            "HAR entry has no postData: the {method} request had no body"
+        )));
+    };
+    let mime = post
+        .get("mimeType")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let Some(text) = post.get("text").and_then(Value::as_str) else {
+        let params = post
+            .get("params")
+            .and_then(Value::as_array)
+            .is_some_and(|p| !p.is_empty());
+        return Err(broken(if params {
+            "HAR entry's postData has form parameters (params) and no text: the request sent a form, not a JSON body"
+        } else {
+            "HAR entry's postData has no text: the body was not saved (in the browser, export the HAR with content)"
+        }));
+    };
+    let bytes = match post.get("encoding").and_then(Value::as_str) {
+        // Some tools wrap base64 at 76 columns (MIME style).
+        Some(encoding) if encoding.eq_ignore_ascii_case("base64") => {
+            let packed: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+            base64::engine::general_purpose::STANDARD
+                .decode(packed)
+                .map_err(|e| broken(&format!("postData.text is not valid base64: {e}")))?
+        }
+        None | Some("") => text.as_bytes().to_vec(),
+        Some(other) => {
+            return Err(broken(&format!(
+                "postData.encoding {other:?} is not one whi knows (HAR 1.2 has base64, or none for text)"
+            )));
+        }
+    };
+    let body = Body {
+        source: source.clone(),
+        bytes,
+        headers,
+        origin: None,
+        note: None,
+        decoded_from: None,
+        entry: Some(described),
+    };
+    let body = content_decoded(body).map_err(|message| broken(&message))?;
+    if let Some(problem) = form_body(mime, &body.bytes) {
+        return Err(broken(&problem));
+    }
+    Ok(body)
 }
 
 /// The longest line kept in memory; a longer one is reported, not loaded.
@@ -380,6 +474,7 @@ pub fn ndjson<R: BufRead>(
                     return Some(Err(Broken {
                         source: format!("{name}:{line_number}"),
                         message: format!("line longer than {} MiB: not loaded", MAX_LINE >> 20),
+                        passed_over: false,
                     }));
                 }
                 Ok(_) => {
@@ -401,12 +496,14 @@ pub fn ndjson<R: BufRead>(
                         }),
                         note: None,
                         decoded_from: None,
+                        entry: None,
                     }));
                 }
                 Err(e) => {
                     return Some(Err(Broken {
                         source: format!("{name}:{line_number}"),
                         message: format!("cannot read: {e}"),
+                        passed_over: false,
                     }));
                 }
             }
@@ -539,7 +636,15 @@ mod tests {
         assert_eq!(ok[0].source, "x.har#entries/0");
         assert_eq!(ok[0].headers[0].0, "X-Salla-Signature");
         assert_eq!(ok[1].bytes, BODY.as_bytes());
-        assert!(matches!(&bodies[2], Err(b) if b.message.contains("no postData")));
+        // The GET is passed over, with one note for the archive.
+        assert!(matches!(&bodies[2], Err(b) if b.passed_over
+            && b.source == "x.har"
+            && b.message == "1 of 3 entries has no request body (GET 1): passed over"));
+        assert_eq!(
+            ok[0].entry.as_ref().map(|e| (e.request.as_str(), e.index)),
+            Some(("POST", 0)),
+            "no URL in this HAR: the method alone"
+        );
     }
 
     #[test]

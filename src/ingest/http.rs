@@ -42,6 +42,7 @@ pub fn requests(name: &str, bytes: &[u8]) -> Vec<Result<Body, Broken>> {
                 found.push(Err(Broken {
                     source: String::new(),
                     message,
+                    passed_over: false,
                 }));
                 break;
             }
@@ -200,6 +201,7 @@ fn request(bytes: &[u8], at: usize) -> Result<(Body, Option<usize>), String> {
         origin,
         note,
         decoded_from,
+        entry: None,
     })?;
     if let Some(problem) = not_json(head.method.as_deref(), &content_type, &body.bytes) {
         return Err(problem);

@@ -8,7 +8,7 @@
 //! too deeply). Each payload keeps the text it came from so that problems
 //! can be located in the user's input. Nothing here prints.
 
-use crate::ingest::capture::{self, Body, Broken};
+use crate::ingest::capture::{self, Body, Broken, Entry};
 use crate::ingest::input::Source;
 use crate::ingest::locate::{self, Index, Position};
 use crate::model::problem::ProblemKind;
@@ -42,6 +42,8 @@ pub struct Payload {
     /// What locating problems in `text` has learnt so far, shared by every
     /// payload of the same text so that many problems cost one scan.
     pub index: Arc<Index>,
+    /// The HAR entry the body is the request body of.
+    pub entry: Option<Arc<Entry>>,
 }
 
 impl Payload {
@@ -104,6 +106,8 @@ pub struct SyntaxError {
     /// A remark about the capture (e.g. a Content-Length mismatch), which
     /// often says why the body does not parse.
     pub capture_note: Option<String>,
+    /// The HAR entry the body is the request body of.
+    pub entry: Option<Arc<Entry>>,
 }
 
 /// What one source yields.
@@ -133,6 +137,7 @@ pub fn broken(broken: Broken) -> Parsed {
         position: Position { line: 1, column: 1 },
         decoded_from: None,
         capture_note: None,
+        entry: None,
     })
 }
 
@@ -145,6 +150,7 @@ pub fn parse_body(body: Body) -> Vec<Parsed> {
         origin,
         note,
         decoded_from,
+        entry,
     } = body;
     let headers: Arc<[(String, String)]> = headers.into();
     let bom = bytes.starts_with(b"\xEF\xBB\xBF");
@@ -159,6 +165,7 @@ pub fn parse_body(body: Body) -> Vec<Parsed> {
                 position: shift(position, origin),
                 decoded_from,
                 capture_note: note,
+                entry,
             })];
         }
     };
@@ -169,6 +176,7 @@ pub fn parse_body(body: Body) -> Vec<Parsed> {
             error.position = shift(error.position, origin);
             error.decoded_from = decoded_from;
             error.capture_note = note;
+            error.entry = entry;
             return vec![Parsed::Syntax(error)];
         }
     };
@@ -190,6 +198,7 @@ pub fn parse_body(body: Body) -> Vec<Parsed> {
                     decoded_from: decoded_from.clone(),
                     bom,
                     index: Arc::clone(&index),
+                    entry: entry.clone(),
                 })
             })
             .collect(),
@@ -204,6 +213,7 @@ pub fn parse_body(body: Body) -> Vec<Parsed> {
             decoded_from,
             bom,
             index,
+            entry,
         })],
     }
 }
@@ -304,6 +314,7 @@ fn syntax_error(source: String, bytes: &[u8], err: &serde_json::Error) -> Syntax
         position: locate::char_position(bytes, err.line(), err.column()),
         decoded_from: None,
         capture_note: None,
+        entry: None,
     }
 }
 

@@ -66,6 +66,7 @@ fn resolve(target: &str, stdin: &mut dyn Read) -> Result<Vec<Body>> {
                 bytes: sample.text.as_bytes().to_vec(),
                 headers: vec![("Content-Type".into(), "application/json".into())],
                 origin: None,
+                entry: None,
                 note: None,
                 decoded_from: None,
             }]),
@@ -79,6 +80,8 @@ fn resolve(target: &str, stdin: &mut dyn Read) -> Result<Vec<Body>> {
     let bodies =
         reader::bodies(&input, stdin).map_err(|e| anyhow!("{}: {}", e.input, e.message))?;
     let bodies: Vec<Body> = bodies
+        // What a HAR passed over (requests without a body) is not sent.
+        .filter(|body| !matches!(body, Err(b) if b.passed_over))
         .map(|body| body.map_err(|b| anyhow!("{}: {}", b.source, b.message)))
         .collect::<Result<_>>()?;
     if bodies.is_empty() {

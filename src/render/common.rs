@@ -116,16 +116,51 @@ pub(crate) fn problem_line(problem: &Problem) -> String {
     }
 }
 
-/// The file a record's source names: the path without a batch element's
-/// `#/N`; `None` for stdin (`-`).
+/// The file a record's source names: the path without what names a part
+/// of it — a batch element's `#/N`, a HAR entry's `#entries/N`, a capture's
+/// `#requests/N`, an NDJSON line's `:N`; `None` for stdin (`-`).
 pub(crate) fn source_file(source: &str) -> Option<&str> {
-    let file = match source.rsplit_once("#/") {
-        Some((file, index)) if !index.is_empty() && index.bytes().all(|b| b.is_ascii_digit()) => {
-            file
+    let mut file = source;
+    if let Some((rest, index)) = file.rsplit_once("#/")
+        && !index.is_empty()
+        && index.bytes().all(|b| b.is_ascii_digit())
+    {
+        file = rest;
+    }
+    for marker in ["#entries/", "#requests/"] {
+        if let Some((rest, index)) = file.rsplit_once(marker)
+            && !index.is_empty()
+            && index.bytes().all(|b| b.is_ascii_digit())
+        {
+            file = rest;
         }
-        _ => source,
-    };
+    }
+    if let Some((rest, line)) = file.rsplit_once(':')
+        && !line.is_empty()
+        && line.bytes().all(|b| b.is_ascii_digit())
+        && (rest == "-"
+            || [".ndjson", ".jsonl"]
+                .iter()
+                .any(|e| rest.to_ascii_lowercase().ends_with(e)))
+    {
+        file = rest;
+    }
     (file != "-").then_some(file)
+}
+
+/// Where an annotation about `problem` points: the file, and the line and
+/// column in it. A HAR entry's body is one JSON string in its file, so its
+/// problems point at that string's line; other bodies keep their positions,
+/// which are already the file's own.
+pub(crate) fn place<'r>(
+    record: &'r Record,
+    problem: &Problem,
+) -> (Option<&'r str>, Option<usize>, Option<usize>) {
+    let file = source_file(&record.source);
+    match &record.entry {
+        Some(entry) => (file, Some(entry.line), None),
+        None => (file, problem.line, problem.column),
+    }
 }
 
 #[cfg(test)]
@@ -142,6 +177,12 @@ mod tests {
         // Only a trailing element index is stripped.
         assert_eq!(source_file("a#/b.json"), Some("a#/b.json"));
         assert_eq!(source_file("a.json#/"), Some("a.json#/"));
+        assert_eq!(source_file("x.har#entries/12"), Some("x.har"));
+        assert_eq!(source_file("x.har#entries/12#/0"), Some("x.har"));
+        assert_eq!(source_file("c.http#requests/2"), Some("c.http"));
+        assert_eq!(source_file("log.ndjson:41"), Some("log.ndjson"));
+        assert_eq!(source_file("-:3"), None);
+        assert_eq!(source_file("odd:12"), Some("odd:12"));
     }
 
     #[test]

@@ -12,7 +12,9 @@
 //! message; those and `:` and `,` in properties.
 //! <https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands>
 
-use super::common::{capped, count_line, hinted, kind, more_errors, problem_text, source_file};
+use super::common::{
+    capped, count_line, hinted, kind, more_errors, place, problem_text, source_file,
+};
 use super::{Palette, Render, escape, write_input_error, write_note};
 use crate::check::record::{Record, Tally};
 use crate::check::validate::Problem;
@@ -65,14 +67,15 @@ impl<'a> Github<'a> {
 
     fn problem(&mut self, name: &str, record: &Record, problem: &Problem) -> io::Result<()> {
         let mut properties = Vec::new();
-        if let Some(file) = source_file(&record.source) {
+        let (file, line, column) = place(record, problem);
+        if let Some(file) = file {
             properties.push(("file", file.to_string()));
         }
         // Kept for stdin too: without a file the annotation is not placed,
         // but the log still says where the problem is.
-        if let Some(line) = problem.line {
+        if let Some(line) = line {
             properties.push(("line", line.to_string()));
-            if let Some(column) = problem.column {
+            if let Some(column) = column {
                 properties.push(("col", column.to_string()));
             }
         }

@@ -5,7 +5,7 @@
 //! them all. An invalid payload whose errors are about a field the schema
 //! describes gets one `see: whi explain <event>/<pointer>` line.
 
-use super::common::{capped, count_line, more_errors, plural, status_word};
+use super::common::{capped, count_line, more_errors, plural, source_file, status_word};
 use super::{Palette, Render, escape as esc, write_input_error, write_note};
 use crate::check::record::{Record, Status, Tally};
 use crate::check::validate::Problem;
@@ -106,10 +106,20 @@ impl Render for Human<'_> {
         } else {
             format!(" ({})", counts.join(", "))
         };
+        // A HAR entry is named as the browser shows it: method and URL.
+        let name = match &record.entry {
+            Some(entry) => format!(
+                "{}: {} (entry {})",
+                source_file(&record.source).unwrap_or(&record.source),
+                entry.request,
+                entry.index
+            ),
+            None => record.source.clone(),
+        };
         writeln!(
             self.out,
             "{}: {}{}{}",
-            esc(&record.source).style(self.palette.strong),
+            esc(&name).style(self.palette.strong),
             kind,
             word.style(style),
             counts

@@ -13,7 +13,7 @@
 //! written by `finish`. Never coloured.
 //! <https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html>
 
-use super::common::{capped, hinted, more_errors, problem_text, source_file};
+use super::common::{capped, hinted, more_errors, place, problem_text};
 use super::{Palette, Render, write_input_error, write_note};
 use crate::check::record::{Record, Tally};
 use crate::check::validate::Problem;
@@ -130,15 +130,16 @@ impl Render for Sarif<'_> {
 }
 
 fn result(record: &Record, problem: &Problem, level: &'static str) -> SarifResult {
-    let locations = source_file(&record.source)
+    let (file, line, column) = place(record, problem);
+    let locations = file
         .map(|file| Location {
             physical_location: PhysicalLocation {
                 artifact_location: ArtifactLocation {
                     uri: file_uri(file),
                 },
-                region: problem.line.map(|line| Region {
+                region: line.map(|line| Region {
                     start_line: line,
-                    start_column: problem.column,
+                    start_column: column,
                 }),
             },
         })
