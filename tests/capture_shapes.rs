@@ -537,3 +537,61 @@ fn unusable_captures_say_what_they_are() {
         assert_eq!(record["errors"][0]["keyword"], "capture", "{name}");
     }
 }
+
+// ----------------------------------------------------- edited captures
+
+/// A capture edited by hand: a body longer than its Content-Length whose
+/// whole is JSON is checked whole, with a warning saying by how much; a
+/// body whose whole is not JSON either keeps the warning beside the syntax
+/// error; a shorter body says how many bytes are missing.
+#[test]
+fn edited_captures_say_by_how_many_bytes() {
+    let temp = Temp::new("edited");
+    let body = sample();
+    let head = |length: usize| {
+        format!(
+            "POST /hooks HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: {length}\r\n\r\n"
+        )
+    };
+    let longer = temp.file(
+        "longer.http",
+        format!("{}{body}", head(body.len() - 10)).into_bytes(),
+    );
+    let (code, record) = validate_one(&longer);
+    assert_eq!(code, 0, "{record}");
+    assert_eq!(record["status"], "valid");
+    let warnings = messages(&record, "warnings");
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("(10 more)") && w.contains("whole body was checked")),
+        "{warnings:?}"
+    );
+
+    let broken = &body[..body.len() - 3];
+    let neither = temp.file(
+        "neither.http",
+        format!("{}{broken}", head(broken.len() - 10)).into_bytes(),
+    );
+    let (code, record) = validate_one(&neither);
+    assert_eq!(code, 1);
+    assert_eq!(record["status"], "unparseable");
+    let warnings = messages(&record, "warnings");
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("10 more bytes follow the body")),
+        "{warnings:?}"
+    );
+
+    let shorter = temp.file(
+        "shorter.http",
+        format!("{}{body}", head(body.len() + 25)).into_bytes(),
+    );
+    let (_, record) = validate_one(&shorter);
+    let warnings = messages(&record, "warnings");
+    assert!(
+        warnings.iter().any(|w| w.contains("(25 fewer)")),
+        "{warnings:?}"
+    );
+}

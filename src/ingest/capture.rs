@@ -616,8 +616,25 @@ mod tests {
         let long = one(&format!(
             "POST /h HTTP/1.1\r\nContent-Length: 5\r\n\r\n{BODY}"
         ));
-        assert_eq!(long.bytes, &BODY.as_bytes()[..5]);
-        assert!(long.note.as_deref().is_some_and(|n| n.contains("ignored")));
+        // Only the whole is JSON: an edited capture, checked whole.
+        assert_eq!(long.bytes, BODY.as_bytes());
+        assert!(
+            long.note
+                .as_deref()
+                .is_some_and(|n| n.contains("whole body was checked"))
+        );
+        // The length holds a JSON body and something else follows it.
+        let trailing = one(&format!(
+            "POST /h HTTP/1.1\r\nContent-Length: {}\r\n\r\n{BODY}xyz",
+            BODY.len()
+        ));
+        assert_eq!(trailing.bytes, BODY.as_bytes());
+        assert!(
+            trailing
+                .note
+                .as_deref()
+                .is_some_and(|n| n.contains("3 more bytes follow the body; they were ignored"))
+        );
     }
 
     #[test]

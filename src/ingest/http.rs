@@ -127,8 +127,16 @@ fn request(bytes: &[u8], at: usize) -> Result<(Body, Option<usize>), String> {
         }
         if rest.len() < length {
             note = Some(format!(
-                "Content-Length is {length} but the body has {} bytes: the capture looks truncated",
-                rest.len()
+                "Content-Length is {length} but the body has {} bytes ({} fewer): the capture looks truncated",
+                rest.len(),
+                length - rest.len()
+            ));
+            (rest.to_vec(), bytes.len())
+        } else if edited(rest, length) {
+            note = Some(format!(
+                "Content-Length is {length} but the body has {} bytes ({} more), and only the whole body is JSON: the capture was edited after it was saved, so the whole body was checked",
+                rest.len(),
+                rest.len() - length
             ));
             (rest.to_vec(), bytes.len())
         } else {
@@ -334,6 +342,21 @@ fn is_token(name: &str) -> bool {
         && name
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+/// Whether a body longer than its `Content-Length` was edited by hand
+/// rather than followed by something else: what follows is no request or
+/// response, the body cut at `length` is not JSON, and the whole of it is.
+fn edited(rest: &[u8], length: usize) -> bool {
+    use serde::de::IgnoredAny;
+    let after = &rest[skip_space(rest, length)..];
+    let line = first_line(after);
+    let line = line.trim_end();
+    !after.is_empty()
+        && !capture::is_request_line(line)
+        && !is_status_line(line)
+        && serde_json::from_slice::<IgnoredAny>(&rest[..length]).is_err()
+        && serde_json::from_slice::<IgnoredAny>(rest).is_ok()
 }
 
 fn first_line(bytes: &[u8]) -> String {
