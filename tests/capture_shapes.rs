@@ -595,3 +595,45 @@ fn edited_captures_say_by_how_many_bytes() {
         "{warnings:?}"
     );
 }
+
+// ----------------------------------------------------- curl and HTTP/2
+
+/// curl's records and HTTP/2 text are checked like the body in a file.
+#[test]
+fn curl_traces_and_http2_text_validate_like_the_plain_body() {
+    let cases = [
+        (
+            "tests/fixtures/capture/salla.curl-trace",
+            "samples/salla/order.created.json",
+        ),
+        (
+            "tests/fixtures/capture/snipcart.curl-trace-ascii",
+            "samples/snipcart/order.completed.json",
+        ),
+        (
+            "tests/fixtures/capture/ongoing-h2-pseudo-headers.http",
+            "samples/ongoing/order.picked.json",
+        ),
+    ];
+    for (capture, plain) in cases {
+        let (code, record) = validate_one(capture);
+        let (plain_code, plain_record) = validate_one(plain);
+        assert_eq!(code, plain_code, "{capture}");
+        let mut got = verdict(&record);
+        let mut want = verdict(&plain_record);
+        // The ascii trace's remark is a warning the plain body has not.
+        for v in [&mut got, &mut want] {
+            if let Some(fields) = v.as_object_mut() {
+                fields.remove("warnings");
+            }
+        }
+        assert_eq!(got, want, "{capture}");
+    }
+    let (code, record) = validate_one("tests/fixtures/capture/salla.curl-v");
+    assert_eq!(code, 1);
+    assert!(
+        messages(&record, "errors")[0]
+            .contains("curl -v shows the request's headers but never its body"),
+        "{record}"
+    );
+}

@@ -10,6 +10,7 @@
 
 use crate::ingest::encoding::{self, Decoded};
 use crate::ingest::locate::Position;
+use crate::ingest::trace::Trace;
 use base64::Engine;
 use serde_json::Value;
 use std::io::{self, BufRead};
@@ -101,6 +102,9 @@ pub fn sniff(name: &str, head: &[u8]) -> Shape {
     if is_request_line(first_line)
         || is_header_line(first_line)
         || crate::ingest::http::is_status_line(first_line)
+        || crate::ingest::trace::looks_like(first_line)
+        || first_line.starts_with(":method:")
+        || first_line.starts_with(":authority:")
     {
         return Shape::Http;
     }
@@ -186,7 +190,24 @@ fn looks_like_ndjson(text: &[u8]) -> bool {
 /// Splits a whole source (not NDJSON, which is streamed) into its bodies.
 pub fn split(name: &str, bytes: Vec<u8>, shape: Shape) -> Vec<Result<Body, Broken>> {
     match shape {
-        Shape::Http => crate::ingest::http::requests(name, &bytes),
+        Shape::Http => match crate::ingest::trace::request(&bytes) {
+            // A curl record: the request it holds, checked as a capture.
+            Some(Trace::Request(raw, remark)) => {
+                let mut requests = crate::ingest::http::requests(name, &raw);
+                if let Some(remark) = remark {
+                    for body in requests.iter_mut().flatten() {
+                        add_note(&mut body.note, remark.clone());
+                    }
+                }
+                requests
+            }
+            Some(Trace::NoBody(message)) => vec![Err(Broken {
+                source: name.to_owned(),
+                message,
+                passed_over: false,
+            })],
+            None => crate::ingest::http::requests(name, &bytes),
+        },
         Shape::Har => har(name, &bytes).unwrap_or_else(|| vec![Ok(plain(name, bytes))]),
         Shape::Ndjson => ndjson(name, io::Cursor::new(bytes)).collect(),
         Shape::Json => {

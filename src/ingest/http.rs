@@ -285,6 +285,22 @@ fn head(bytes: &[u8], at: usize) -> Result<Head, String> {
             method = text.split(' ').next().map(str::to_string);
             continue;
         }
+        // HTTP/2 as devtools and proxies write it: pseudo-headers first.
+        if let Some((name, value)) = text.strip_prefix(':').and_then(|p| p.split_once(':')) {
+            let value = value.trim();
+            match name {
+                "method" => method = Some(value.to_owned()),
+                "authority" => headers.push(("Host".into(), value.to_owned())),
+                "status" => {
+                    return Err(format!(
+                        "this is an HTTP/2 response (:status {value}), not a request: whi checks the body of the webhook request; save the request instead"
+                    ));
+                }
+                // :path, :scheme, :protocol say nothing about the body.
+                _ => {}
+            }
+            continue;
+        }
         // A blank line ends the head, spaces or not (some tools save one).
         if line.trim_ascii().is_empty() {
             return Ok(Head {

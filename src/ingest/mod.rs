@@ -11,3 +11,4 @@ pub mod locate;
 pub mod payload;
 pub mod reader;
 pub mod stdin;
+pub mod trace;
