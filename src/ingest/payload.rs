@@ -153,8 +153,9 @@ pub fn parse_body(body: Body) -> Vec<Parsed> {
         entry,
     } = body;
     let headers: Arc<[(String, String)]> = headers.into();
-    let bom = bytes.starts_with(b"\xEF\xBB\xBF");
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let owned = bytes;
+    let bom = owned.starts_with(b"\xEF\xBB\xBF");
+    let bytes = owned.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&owned);
     let text = match decode(bytes) {
         Ok(text) => text,
         Err((message, position)) => {
@@ -169,10 +170,15 @@ pub fn parse_body(body: Body) -> Vec<Parsed> {
             })];
         }
     };
-    let value: Value = match serde_json::from_str(text) {
+    // The text is kept (problems are located in it): copied once into its
+    // shared home, and the bytes it came from let go before the parse, so
+    // the input is held once, not twice, beside the parsed value.
+    let text: Arc<str> = Arc::from(text);
+    drop(owned);
+    let value: Value = match serde_json::from_str(&text) {
         Ok(value) => value,
         Err(err) => {
-            let mut error = syntax_error(name, bytes, &err);
+            let mut error = syntax_error(name, text.as_bytes(), &err);
             error.position = shift(error.position, origin);
             error.decoded_from = decoded_from;
             error.capture_note = note;
@@ -181,7 +187,6 @@ pub fn parse_body(body: Body) -> Vec<Parsed> {
         }
     };
     let index = Arc::new(Index::default());
-    let text: Arc<str> = text.into();
     match value {
         Value::Array(items) if !items.is_empty() && items.iter().all(Value::is_object) => items
             .into_iter()
