@@ -100,6 +100,12 @@ pub enum Command {
     #[command(after_help = SEND_HELP)]
     Send(SendArgs),
 
+    /// Make captures safe to share: personal data (names, emails, phones,
+    /// addresses, IPs, notes) and credential headers masked, JSON types and
+    /// structure kept, so the redacted payload still validates.
+    #[command(after_help = REDACT_HELP)]
+    Redact(RedactArgs),
+
     /// List the bundled JSON Schemas with each provider's documentation page,
     /// print one, or export them all to a directory.
     #[command(after_help = SCHEMAS_HELP)]
@@ -182,6 +188,31 @@ pub struct SignArgs {
     /// Print a curl command that posts the body, signed, to URL.
     #[arg(long, value_name = "URL", conflicts_with = "request")]
     pub curl: Option<String>,
+}
+
+const REDACT_HELP: &str = "\
+Examples:
+  whi redact captures/order.http > shareable.http
+  whi redact --in-place 'captures/*.har'
+
+Masks keep each value's shape (letters, digits, @ and dots in place), so
+formats still hold, and the same value gets the same mask within a run, so
+diff and timelines still line up; a new run draws new masks. Signatures and
+credentials become [redacted by whi]: whi validate reports them unverifiable.";
+
+/// Arguments of `whi redact`.
+#[derive(Debug, Args)]
+pub struct RedactArgs {
+    /// What to redact: JSON bodies, NDJSON, raw HTTP, HAR; files, globs or
+    /// directories with --in-place, else one file or - for stdin.
+    #[arg(value_name = "INPUT", required = true, value_parser = clap::value_parser!(std::path::PathBuf))]
+    pub inputs: Vec<std::path::PathBuf>,
+
+    /// Replace each input with its redacted version (written to a temporary
+    /// file beside it, then renamed); without it, the result goes to stdout
+    /// and no input is ever written.
+    #[arg(long)]
+    pub in_place: bool,
 }
 
 const LISTEN_HELP: &str = "\

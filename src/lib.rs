@@ -10,6 +10,8 @@
 //!   code that writes);
 //! - [`live`]: what `whi listen` makes of a request and what `whi send`
 //!   posts (checked, saved, forwarded; never listening or printing itself);
+//! - [`redact`]: captures made safe to share (personal data and
+//!   credentials masked, shape and validity kept);
 //! - [`order`]: diffs and timelines over summaries;
 //! - [`check`]: detection, validation, duplicate keys, the per-payload record;
 //! - [`bundle`]: the embedded schemas and samples, the catalog, `explain`;
@@ -28,5 +30,6 @@ pub mod live;
 pub mod model;
 pub mod order;
 pub mod providers;
+pub mod redact;
 pub mod render;
 pub mod settings;

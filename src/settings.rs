@@ -58,6 +58,13 @@ pub enum Settings {
     Sign(SignSettings),
     /// `whi listen`.
     Listen(ListenSettings),
+    /// `whi redact`.
+    Redact {
+        /// What to redact.
+        inputs: Vec<std::path::PathBuf>,
+        /// Whether to write the results over the inputs.
+        in_place: bool,
+    },
     /// `whi send`.
     Send(SendSettings),
     /// `whi schemas`, `samples`, `explain`, `completions`, `man`.
@@ -342,6 +349,17 @@ impl Settings {
             }
             Command::Diff(args) => Settings::Diff(DiffSettings::resolve(args, color, term)?),
             Command::Sign(args) => Settings::Sign(SignSettings::resolve(args)?),
+            Command::Redact(args) => {
+                if !args.in_place && args.inputs.len() > 1 {
+                    bail!(
+                        "whi redact prints one input to stdout: give one INPUT, or --in-place to redact several where they are"
+                    );
+                }
+                Settings::Redact {
+                    inputs: args.inputs,
+                    in_place: args.in_place,
+                }
+            }
             Command::Listen(args) => Settings::Listen(ListenSettings::resolve(args, color, term)?),
             Command::Send(args) => Settings::Send(SendSettings::resolve(args, color, term)?),
             command => Settings::Catalog {

@@ -45,6 +45,7 @@ const COMMANDS: &[&[&str]] = &[
     &["sign", "--help"],
     &["listen", "--help"],
     &["send", "--help"],
+    &["redact", "--help"],
     &["schemas", "--help"],
     &["samples", "--help"],
     &["explain", "--help"],

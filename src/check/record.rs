@@ -257,10 +257,25 @@ fn check_payload(payload: &Payload, overrides: Overrides<'_>) -> Record {
             .push(Problem::at("", ProblemKind::Capture, note.clone(), None));
     }
     {
-        let signature =
+        let mut signature =
             detection
                 .provider
                 .check_signature(headers, &payload.raw(), overrides.secret);
+        // A capture made shareable by `whi redact`: nothing to judge.
+        if payload
+            .headers
+            .iter()
+            .any(|(_, value)| value == crate::redact::REDACTED)
+        {
+            let scheme = signature
+                .as_ref()
+                .map_or("redacted".to_owned(), |s| s.scheme.clone());
+            signature = Some(Signature::new(
+                &scheme,
+                signature::Status::Unverifiable,
+                "the capture was redacted (whi redact): its signature and credentials are masked, so they cannot be checked",
+            ));
+        }
         if let Some(sig) = signature
             .as_ref()
             .filter(|s| s.status == signature::Status::Invalid)

@@ -56,6 +56,7 @@ pub(super) fn run(
         | Command::Diff(_)
         | Command::Sign(_)
         | Command::Listen(_)
+        | Command::Redact(_)
         | Command::Send(_) => {
             bail!("internal: this command is not run by commands::run")
         }

@@ -8,6 +8,7 @@ mod check;
 mod diff;
 mod listen;
 mod pool;
+mod redact;
 mod send;
 mod sign;
 
@@ -61,6 +62,7 @@ pub fn run(
         Settings::Diff(settings) => diff::run(&settings, stdin, out),
         Settings::Sign(settings) => sign::run(&settings, stdin, out),
         Settings::Listen(settings) => listen::run(&settings, out, err),
+        Settings::Redact { inputs, in_place } => redact::run(&inputs, in_place, stdin, out, err),
         Settings::Send(settings) => send::run(&settings, stdin, out, err),
         Settings::Catalog {
             command,

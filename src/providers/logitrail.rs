@@ -27,6 +27,11 @@ const OTHER_EVENTS: &[&str] = &[
 ];
 
 impl Provider for Logitrail {
+    // Logitrail's order webhooks carry no customer data (ids, statuses,
+    // tracking); a recipient, should one appear, is masked whole.
+    fn personal_fields(&self) -> &'static [&'static str] {
+        &["recipient", "customer"]
+    }
     fn other_events(&self) -> &'static [&'static str] {
         OTHER_EVENTS
     }

@@ -66,6 +66,13 @@ pub trait Provider: Sync {
     fn delivery_metadata(&self) -> &'static [&'static str] {
         &[]
     }
+    /// The fields that carry personal data, for `whi redact`: a key name
+    /// (`email`: that key anywhere) or `parent/key` (`receiver/name`: a
+    /// name only under a receiver, not a product's). Whatever is under such
+    /// a key is masked; [`PERSONAL`] applies to every provider too.
+    fn personal_fields(&self) -> &'static [&'static str] {
+        &[]
+    }
     /// Keys that identify an element of an array across two versions of a
     /// payload (`whi diff` matches elements by them), in order of preference.
     fn identity_keys(&self) -> &'static [&'static str] {
@@ -119,6 +126,24 @@ pub trait Provider: Sync {
         basic_auth(secret)
     }
 }
+
+/// Personal fields whatever the provider (see [`Provider::personal_fields`]).
+pub const PERSONAL: &[&str] = &[
+    "email",
+    "phone",
+    "mobile",
+    "first_name",
+    "last_name",
+    "full_name",
+    "ip",
+    "ip_address",
+    "ipAddress",
+    "latitude",
+    "longitude",
+    "customer/name",
+    "receiver/name",
+    "consignee/name",
+];
 
 /// Every provider `whi` knows, in detection order.
 pub static REGISTRY: &[&dyn Provider] = &[

@@ -45,6 +45,23 @@ const OTHER_EVENTS: &[&str] = &[
 ];
 
 impl Provider for Ongoing {
+    // Ongoing's consignee (the recipient), and who did what at the warehouse.
+    fn personal_fields(&self) -> &'static [&'static str] {
+        &[
+            "consignee",
+            "byUser/name",
+            "byUser/userName",
+            "byUser/email",
+            "computerName",
+            "address1",
+            "address2",
+            "address3",
+            "postCode",
+            "mobilePhone",
+            "telePhone",
+            "remark",
+        ]
+    }
     fn other_events(&self) -> &'static [&'static str] {
         OTHER_EVENTS
     }

@@ -86,6 +86,41 @@ const OTHER_EVENTS: &[&str] = &[
 ];
 
 impl Provider for Salla {
+    // Salla's customer, receiver and addresses (docs: Order, Customer,
+    // Shipping); `name` only where it is a person's.
+    fn personal_fields(&self) -> &'static [&'static str] {
+        &[
+            "customer/first_name",
+            "customer/last_name",
+            "customer/full_name",
+            "customer/avatar",
+            "customer/urls",
+            "mobile_code",
+            "address_line",
+            "street_number",
+            "block",
+            "building_number",
+            "postal_code",
+            "short_address",
+            "additional_number",
+            "geo_coordinates",
+            "lat",
+            "lng",
+            "note",
+            "notes",
+            "user_email",
+            "username",
+            "account_name",
+            "account_number",
+            "iban",
+            "user-agent",
+            "shipping_address",
+            "pickup_address",
+            "ship_to/name",
+            "ship_from/name",
+            "receiver",
+        ]
+    }
     fn other_events(&self) -> &'static [&'static str] {
         OTHER_EVENTS
     }

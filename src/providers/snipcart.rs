@@ -31,6 +31,40 @@ const OTHER_EVENTS: &[&str] = &[
 ];
 
 impl Provider for Snipcart {
+    // Snipcart's addresses, card holder, customer fields and IP.
+    fn personal_fields(&self) -> &'static [&'static str] {
+        &[
+            "billingAddress",
+            "shippingAddress",
+            "billingAddressName",
+            "billingAddressFirstName",
+            "billingAddressCompanyName",
+            "billingAddressAddress1",
+            "billingAddressAddress2",
+            "billingAddressCity",
+            "billingAddressPostalCode",
+            "billingAddressPhone",
+            "shippingAddressName",
+            "shippingAddressFirstName",
+            "shippingAddressCompanyName",
+            "shippingAddressAddress1",
+            "shippingAddressAddress2",
+            "shippingAddressCity",
+            "shippingAddressPostalCode",
+            "shippingAddressPhone",
+            "cardHolderName",
+            "creditCardLast4Digits",
+            "fullName",
+            "firstName",
+            "address1",
+            "address2",
+            "fullAddress",
+            "postalCode",
+            "comment",
+            "customFields",
+            "user/email",
+        ]
+    }
     fn other_events(&self) -> &'static [&'static str] {
         OTHER_EVENTS
     }

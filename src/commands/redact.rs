@@ -1,0 +1,119 @@
+//! `whi redact`: each input redacted ([`crate::redact`]) to stdout, or with
+//! `--in-place` written back through a temporary file renamed over it. No
+//! input is written otherwise. Exit 2 when an input cannot be redacted.
+
+use super::Outcome;
+use crate::ingest::input::{self, Input};
+use crate::ingest::reader;
+use crate::redact::{self, Masker};
+use crate::render::escape;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+/// Runs `whi redact`.
+pub(super) fn run(
+    inputs: &[PathBuf],
+    in_place: bool,
+    stdin: &mut dyn Read,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<Outcome> {
+    let masker = Masker::default();
+    let mut outcome = Outcome::Clean;
+    let (resolved, notes) = input::resolve_noting(inputs);
+    for note in notes {
+        writeln!(
+            err,
+            "note: {}: {}",
+            escape(&note.input),
+            escape(&note.message)
+        )?;
+    }
+    for input in resolved {
+        let (name, bytes) = match read(&input, stdin) {
+            Ok(read) => read,
+            Err((name, why)) => {
+                writeln!(err, "error: {}: {}", escape(&name), escape(&why))?;
+                outcome = outcome.merge(Outcome::Failed);
+                continue;
+            }
+        };
+        let redacted = match redact::redact(&name, &bytes, &masker) {
+            Ok(redacted) => redacted,
+            Err(why) => {
+                writeln!(err, "error: {}: {}", escape(&name), escape(&why))?;
+                outcome = outcome.merge(Outcome::Failed);
+                continue;
+            }
+        };
+        for note in &redacted.notes {
+            writeln!(err, "note: {}: {}", escape(&name), escape(note))?;
+        }
+        match (&input, in_place) {
+            (Input::File(path), true) => {
+                if let Err(e) = replace(path, &redacted.bytes) {
+                    writeln!(err, "error: {}: not written: {e}", escape(&name))?;
+                    outcome = outcome.merge(Outcome::Failed);
+                } else {
+                    writeln!(err, "redacted {}", escape(&name))?;
+                }
+            }
+            (Input::Stdin, true) => {
+                writeln!(
+                    err,
+                    "error: -: stdin cannot be redacted in place; drop --in-place"
+                )?;
+                outcome = outcome.merge(Outcome::Failed);
+            }
+            _ => out.write_all(&redacted.bytes)?,
+        }
+    }
+    out.flush()?;
+    Ok(outcome)
+}
+
+fn read(input: &Input, stdin: &mut dyn Read) -> Result<(String, Vec<u8>), (String, String)> {
+    match input {
+        Input::Error(e) => Err((e.input.clone(), e.message.clone())),
+        Input::Stdin => {
+            let mut bytes = Vec::new();
+            stdin
+                .take(input::MAX_INPUT + 1)
+                .read_to_end(&mut bytes)
+                .map_err(|e| ("-".to_owned(), e.to_string()))?;
+            Ok(("-".to_owned(), bytes))
+        }
+        Input::File(path) => match reader::read_file(input) {
+            Ok(Some(read)) => Ok(read),
+            Ok(None) => std::fs::read(path)
+                .map(|bytes| (input::display_name(path), bytes))
+                .map_err(|e| (input::display_name(path), e.to_string())),
+            Err(e) => Err((e.input, e.message)),
+        },
+    }
+}
+
+/// Writes `bytes` over `path` the safe way: a new file beside it, renamed
+/// into place (a link is replaced, never written through).
+fn replace(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temp = dir.join(format!(".{name}.whi-redact-{}", std::process::id()));
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&temp)?;
+    if let Err(e) = file.write_all(bytes).and_then(|()| file.sync_all()) {
+        let _ = std::fs::remove_file(&temp);
+        return Err(e);
+    }
+    std::fs::rename(&temp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&temp);
+    })
+}
