@@ -598,7 +598,8 @@ fn edited_captures_say_by_how_many_bytes() {
 
 // ----------------------------------------------------- curl and HTTP/2
 
-/// curl's records and HTTP/2 text are checked like the body in a file.
+/// curl's records, HTTP/2 text and request-bin exports are checked like
+/// the body in a file.
 #[test]
 fn curl_traces_and_http2_text_validate_like_the_plain_body() {
     let cases = [
@@ -613,6 +614,18 @@ fn curl_traces_and_http2_text_validate_like_the_plain_body() {
         (
             "tests/fixtures/capture/ongoing-h2-pseudo-headers.http",
             "samples/ongoing/order.picked.json",
+        ),
+        (
+            "tests/fixtures/capture/webhook-site-request.json",
+            "samples/salla/order.created.json",
+        ),
+        (
+            "tests/fixtures/capture/ngrok-request.json",
+            "samples/salla/order.created.json",
+        ),
+        (
+            "tests/fixtures/capture/pipedream-event.json",
+            "samples/snipcart/order.completed.json",
         ),
     ];
     for (capture, plain) in cases {

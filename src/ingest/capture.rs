@@ -211,6 +211,33 @@ pub fn split(name: &str, bytes: Vec<u8>, shape: Shape) -> Vec<Result<Body, Broke
         Shape::Har => har(name, &bytes).unwrap_or_else(|| vec![Ok(plain(name, bytes))]),
         Shape::Ndjson => ndjson(name, io::Cursor::new(bytes)).collect(),
         Shape::Json => {
+            // A request bin's or tunnel's export: the requests it holds.
+            if let Some(found) = crate::ingest::bins::requests(&bytes) {
+                return found
+                    .into_iter()
+                    .flat_map(|(suffix, raw, remark)| {
+                        let source = format!("{name}{suffix}");
+                        match raw {
+                            Ok(raw) => {
+                                let mut requests = crate::ingest::http::requests(&source, &raw);
+                                for body in requests.iter_mut().flatten() {
+                                    if let Some(remark) = &remark {
+                                        add_note(&mut body.note, remark.clone());
+                                    }
+                                    // Positions are in the request rebuilt from the export.
+                                    body.origin = None;
+                                }
+                                requests
+                            }
+                            Err(message) => vec![Err(Broken {
+                                source,
+                                message,
+                                passed_over: false,
+                            })],
+                        }
+                    })
+                    .collect();
+            }
             let mut body = plain(name, bytes);
             if sniff(name, b"") == Shape::Ndjson {
                 body.note = Some(

@@ -2,6 +2,7 @@
 //! stdin), what shape they are (JSON, NDJSON, raw HTTP, HAR), and where each
 //! value sits in the text. Never names a provider.
 
+mod bins;
 pub mod capture;
 pub mod encoding;
 mod globbing;
