@@ -23,9 +23,11 @@ pub type Found = (String, Result<Vec<u8>, String>, Option<String>);
 
 /// The requests a bin export holds, or `None` when `bytes` is no export.
 pub fn requests(bytes: &[u8]) -> Option<Vec<Found>> {
-    // Cheap test first: every export names its headers.
-    if !bytes.windows(9).any(|w| w == b"\"headers\"") && !bytes.windows(5).any(|w| w == b"\"raw\"")
-    {
+    // Cheap test first, since every JSON input passes here: every export
+    // names its headers or its raw request (a SIMD substring search; a
+    // byte-window scan cost 134 ms on a 99 MB body).
+    let names = |key: &[u8]| memchr::memmem::find(bytes, key).is_some();
+    if !names(b"\"headers\"") && !names(b"\"raw\"") {
         return None;
     }
     let value: Value = serde_json::from_slice(bytes).ok()?;
