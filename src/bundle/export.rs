@@ -14,6 +14,7 @@
 //! DIR itself is the user's choice and is used as given (a link to a
 //! directory there is followed, as `cd` would).
 
+use crate::ingest::input::lower_case as lower;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -79,12 +80,18 @@ fn write_one(dir: &Path, relative: &Path, bytes: &[u8]) -> Result<(), String> {
             Err(e) => return Err(format!("{}: {}", parent.display(), lower(&e))),
         }
     }
-    let target = parent.join(name);
-    if fs::symlink_metadata(&target).is_ok_and(|m| m.is_dir()) {
+    replace(&parent.join(name), bytes)
+}
+
+/// Puts `bytes` at `target` without writing through it: a new temporary
+/// file beside it, renamed over it (a link there is replaced, never its
+/// target). Also how `whi redact --in-place` writes.
+pub fn replace(target: &Path, bytes: &[u8]) -> Result<(), String> {
+    if fs::symlink_metadata(target).is_ok_and(|m| m.is_dir()) {
         return Err(format!("{} is a directory", target.display()));
     }
-    let temporary = temporary_beside(&target, bytes)?;
-    fs::rename(&temporary, &target).map_err(|e| {
+    let temporary = temporary_beside(target, bytes)?;
+    fs::rename(&temporary, target).map_err(|e| {
         let _ = fs::remove_file(&temporary);
         format!("cannot rename into {}: {}", target.display(), lower(&e))
     })
@@ -125,16 +132,6 @@ fn temporary_beside(target: &Path, bytes: &[u8]) -> Result<PathBuf, String> {
         target.display(),
         last.map(|e| lower(&e)).unwrap_or_default()
     ))
-}
-
-/// An I/O error in lower case: "permission denied (os error 13)".
-fn lower(e: &std::io::Error) -> String {
-    let text = e.to_string();
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => text,
-    }
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use crate::ingest::reader;
 use crate::redact::{self, Masker};
 use crate::render::escape;
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Runs `whi redact`.
 pub(super) fn run(
@@ -51,8 +51,13 @@ pub(super) fn run(
         }
         match (&input, in_place) {
             (Input::File(path), true) => {
-                if let Err(e) = replace(path, &redacted.bytes) {
-                    writeln!(err, "error: {}: not written: {e}", escape(&name))?;
+                if let Err(why) = crate::bundle::export::replace(path, &redacted.bytes) {
+                    writeln!(
+                        err,
+                        "error: {}: not written: {}",
+                        escape(&name),
+                        escape(&why)
+                    )?;
                     outcome = outcome.merge(Outcome::Failed);
                 } else {
                     writeln!(err, "redacted {}", escape(&name))?;
@@ -91,29 +96,4 @@ fn read(input: &Input, stdin: &mut dyn Read) -> Result<(String, Vec<u8>), (Strin
             Err(e) => Err((e.input, e.message)),
         },
     }
-}
-
-/// Writes `bytes` over `path` the safe way: a new file beside it, renamed
-/// into place (a link is replaced, never written through).
-fn replace(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temp = dir.join(format!(".{name}.whi-redact-{}", std::process::id()));
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&temp)?;
-    if let Err(e) = file.write_all(bytes).and_then(|()| file.sync_all()) {
-        let _ = std::fs::remove_file(&temp);
-        return Err(e);
-    }
-    std::fs::rename(&temp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&temp);
-    })
 }

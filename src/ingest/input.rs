@@ -452,15 +452,18 @@ fn describe_io(err: &std::io::Error) -> String {
     match err.kind() {
         ErrorKind::NotFound => "no such file or directory".into(),
         ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => {
-            let text = err.to_string();
-            // "Is a directory (os error 21)" → "is a directory (os error 21)"
-            let mut chars = text.chars();
-            match chars.next() {
-                Some(first) => first.to_lowercase().chain(chars).collect(),
-                None => text,
-            }
-        }
+        _ => lower_case(err),
+    }
+}
+
+/// An I/O error as whi's messages word it, in lower case:
+/// "Is a directory (os error 21)" → "is a directory (os error 21)".
+pub fn lower_case(err: &std::io::Error) -> String {
+    let text = err.to_string();
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => text,
     }
 }
 
