@@ -595,6 +595,11 @@ fn forms_gets_and_odd_har_entries_say_what_they_hold() {
     assert!(run.stderr.contains("no payloads"), "{}", run.stderr);
     let strict = whi(&["validate", "--strict", &file], b"");
     assert_eq!(strict.code, 1, "{}", strict.stderr);
+    // The same archive on stdin says the same.
+    let text = fs::read(&file).expect("har");
+    let piped = whi(&["validate", "--strict", "-"], &text);
+    assert_eq!(piped.code, 1, "{}", piped.stderr);
+    assert!(piped.stderr.contains("no payloads"), "{}", piped.stderr);
 }
 
 /// Empty `.jsonl`, blank `.ndjson` and a HAR without entries exited 0

@@ -279,19 +279,18 @@ fn each_record(
                     let mut nothing = io::empty();
                     match reader::bodies(&input, &mut nothing) {
                         Ok(bodies) => {
+                            // As `run_job` does it: records, notes for what was
+                            // passed over, "no payloads" when there was no record.
                             let mut any = false;
-                            bodies.into_iter().try_for_each(|body| {
-                                any = true;
-                                match body {
-                                    Err(broken) if broken.passed_over => render.note(&Note {
-                                        input: broken.source,
-                                        message: broken.message,
-                                    }),
-                                    body => checked(body, &check).try_for_each(|record| {
-                                        tally.add(&record);
-                                        sink(render, record)
-                                    }),
+                            let mut steps = bodies.into_iter().flat_map(|body| steps(body, &check));
+                            steps.try_for_each(|step| match step {
+                                Step::Record(record) => {
+                                    any = true;
+                                    tally.add(&record);
+                                    sink(render, record)
                                 }
+                                Step::PassedOver(note) => render.note(&note),
+                                _ => Ok(()),
                             })?;
                             if !any {
                                 tally.empty += 1;
@@ -349,7 +348,7 @@ fn produce(
             if stdin::interrupted() {
                 break;
             }
-            any = true;
+            any |= holds_payload(&body);
             bytes += body.as_ref().map_or(0, |b| b.bytes.len());
             batch.push(body);
             if bytes >= BATCH_BYTES {
@@ -390,7 +389,7 @@ fn run_job(job: Job, check: &dyn Fn(&Parsed) -> Record) -> Done {
                     Ok(Some((name, bytes))) => {
                         let bodies = reader::from_bytes(&name, bytes);
                         // No payload at all, or only what was passed over.
-                        if bodies.iter().all(|b| matches!(b, Err(b) if b.passed_over)) {
+                        if !bodies.iter().any(holds_payload) {
                             done.push(Step::Empty(name));
                         }
                         for body in bodies {
@@ -418,6 +417,12 @@ fn name_of(input: &Input) -> String {
         Input::File(path) => input::display_name(path),
         Input::Error(error) => error.input.clone(),
     }
+}
+
+/// Whether a body is a payload (to check, or to report as unusable), not
+/// something a capture passed over: an input of none says "no payloads".
+fn holds_payload(body: &Result<Body, Broken>) -> bool {
+    !matches!(body, Err(broken) if broken.passed_over)
 }
 
 /// What one body comes to: its records, or a note for what was passed over.
