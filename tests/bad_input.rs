@@ -10,34 +10,27 @@
 mod util;
 
 use serde_json::Value;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-use std::{fs, thread};
+use std::fs;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command};
+use std::time::Duration;
 
 const GOOD: &str = "samples/salla/order.created.json";
 
 /// Longest any case may run before it counts as a hang.
 const DEADLINE: Duration = Duration::from_secs(120);
 
-/// What one run of `whi` did.
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
+use util::{Run, Temp, reader, root, spawn};
+
+/// What the bad-input cases ask of a run, beside [`Run`]'s own checks.
+trait Reported {
+    /// The record of `source`.
+    fn record(&self, source: &str) -> Value;
+    /// Asserts the good sample given beside the bad input was reported valid.
+    fn good_still_reported(&self);
 }
 
-impl Run {
-    /// The NDJSON records of a `--format json` run.
-    fn records(&self) -> Vec<Value> {
-        self.stdout
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
-            .collect()
-    }
-
-    /// The record of `source`.
+impl Reported for Run {
     fn record(&self, source: &str) -> Value {
         self.records()
             .into_iter()
@@ -45,100 +38,19 @@ impl Run {
             .unwrap_or_else(|| panic!("no record for {source}:\n{}", self.stdout))
     }
 
-    /// Asserts the good sample given beside the bad input was reported valid.
     fn good_still_reported(&self) {
         assert_eq!(self.record(GOOD)["status"], "valid", "{}", self.stdout);
     }
-
-    /// Asserts nothing panicked and no trace leaked.
-    fn no_panic(&self) {
-        for word in ["panicked", "RUST_BACKTRACE", "stack backtrace", "overflow"] {
-            assert!(!self.stderr.contains(word), "{}", self.stderr);
-        }
-    }
 }
 
-use util::root;
-
-fn spawn(args: &[&str]) -> Child {
-    util::command(args)
-        .stdin(Stdio::piped())
-        .spawn()
-        .expect("whi starts")
-}
-
-/// Runs `whi ARGS` with `stdin` as its standard input.
+/// Runs `whi ARGS` with `stdin` as its standard input, within the deadline.
 fn whi(args: &[&str], stdin: &[u8]) -> Run {
-    let mut child = spawn(args);
-    let mut input = child.stdin.take().expect("stdin");
-    let stdin = stdin.to_vec();
-    // whi may not read stdin at all: a broken pipe here is fine.
-    let writer = thread::spawn(move || {
-        let _ = input.write_all(&stdin);
-    });
-    let out = reader(child.stdout.take().expect("stdout"));
-    let err = reader(child.stderr.take().expect("stderr"));
-    let code = wait(&mut child);
-    let _ = writer.join();
-    let run = Run {
-        code,
-        stdout: out.join().expect("stdout read"),
-        stderr: err.join().expect("stderr read"),
-    };
-    run.no_panic();
-    run
-}
-
-fn reader(mut from: impl Read + Send + 'static) -> thread::JoinHandle<String> {
-    thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = from.read_to_end(&mut bytes);
-        String::from_utf8_lossy(&bytes).into_owned()
-    })
+    util::bounded(args, stdin, DEADLINE)
 }
 
 /// Waits for the child, killing it and failing if it outlives the deadline.
 fn wait(child: &mut Child) -> i32 {
-    let start = Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            return status.code().expect("exited, not killed by a signal");
-        }
-        if start.elapsed() > DEADLINE {
-            let _ = child.kill();
-            panic!("whi hung for more than {DEADLINE:?}");
-        }
-        thread::sleep(Duration::from_millis(10));
-    }
-}
-
-/// A temporary directory, removed when dropped.
-struct Temp(PathBuf);
-
-impl Temp {
-    fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("whi-bad-{}-{name}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).expect("temp dir");
-        Temp(dir)
-    }
-
-    /// Writes `bytes` to `name` inside; returns the path as an argument.
-    fn file(&self, name: &str, bytes: impl AsRef<[u8]>) -> String {
-        let path = self.0.join(name);
-        fs::write(&path, bytes).expect("write fixture");
-        self.arg(name)
-    }
-
-    fn arg(&self, name: &str) -> String {
-        self.0.join(name).display().to_string()
-    }
-}
-
-impl Drop for Temp {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
+    util::wait(child, DEADLINE)
 }
 
 fn sample() -> String {

@@ -14,35 +14,12 @@ use base64::Engine;
 use serde_json::Value;
 use std::fs;
 use std::io::Write;
-use std::path::PathBuf;
 
 const GOOD: &str = "samples/salla/order.created.json";
 const SECRET: &str = "tests/fixtures/capture/secret.txt";
 
 /// A temporary directory, removed when dropped.
-struct Temp(PathBuf);
-
-impl Temp {
-    fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("whi-shapes-{}-{name}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).expect("temp dir");
-        Temp(dir)
-    }
-
-    /// Writes `bytes` to `name` inside; returns the path as an argument.
-    fn file(&self, name: &str, bytes: impl AsRef<[u8]>) -> String {
-        let path = self.0.join(name);
-        fs::write(&path, bytes).expect("write fixture");
-        path.display().to_string()
-    }
-}
-
-impl Drop for Temp {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
-}
+use util::Temp;
 
 /// `whi ARGS`: exit code, NDJSON records (for `--format json`), stderr.
 fn whi(args: &[&str]) -> (i32, Vec<Value>, String) {

@@ -8,9 +8,8 @@ mod util;
 
 use serde_json::Value;
 use std::io::{Read, Write};
-use std::path::PathBuf;
 use std::process::{Child, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use std::{fs, thread};
 
 const GOOD: &str = "samples/salla/order.created.json";
@@ -18,112 +17,16 @@ const GOOD: &str = "samples/salla/order.created.json";
 /// Longest any case may run before it counts as a hang.
 const DEADLINE: Duration = Duration::from_secs(60);
 
-/// What one run of `whi` did.
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    /// The NDJSON records of a `--format json` run.
-    fn records(&self) -> Vec<Value> {
-        self.stdout
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
-            .collect()
-    }
-
-    /// Asserts nothing panicked and no trace leaked.
-    fn no_panic(&self) {
-        for word in ["panicked", "RUST_BACKTRACE", "stack backtrace"] {
-            assert!(!self.stderr.contains(word), "{}", self.stderr);
-        }
-    }
-}
-
-fn spawn(args: &[&str]) -> Child {
-    util::command(args)
-        .stdin(Stdio::piped())
-        .spawn()
-        .expect("whi starts")
-}
+use util::{Run, Temp, reader, spawn};
 
 /// Runs `whi ARGS` with `stdin` as its standard input, within the deadline.
 fn whi(args: &[&str], stdin: &[u8]) -> Run {
-    let mut child = spawn(args);
-    let mut input = child.stdin.take().expect("stdin");
-    let stdin = stdin.to_vec();
-    // whi may not read stdin at all: a broken pipe here is fine.
-    let writer = thread::spawn(move || {
-        let _ = input.write_all(&stdin);
-    });
-    let out = reader(child.stdout.take().expect("stdout"));
-    let err = reader(child.stderr.take().expect("stderr"));
-    let code = wait(&mut child);
-    let _ = writer.join();
-    let run = Run {
-        code,
-        stdout: out.join().expect("stdout read"),
-        stderr: err.join().expect("stderr read"),
-    };
-    run.no_panic();
-    run
-}
-
-fn reader(mut from: impl Read + Send + 'static) -> thread::JoinHandle<String> {
-    thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = from.read_to_end(&mut bytes);
-        String::from_utf8_lossy(&bytes).into_owned()
-    })
+    util::bounded(args, stdin, DEADLINE)
 }
 
 /// Waits for the child, killing it and failing if it outlives the deadline.
 fn wait(child: &mut Child) -> i32 {
-    let start = Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            return status.code().expect("exited, not killed by a signal");
-        }
-        if start.elapsed() > DEADLINE {
-            let _ = child.kill();
-            panic!("whi hung for more than {DEADLINE:?}");
-        }
-        thread::sleep(Duration::from_millis(5));
-    }
-}
-
-/// A temporary directory, removed when dropped.
-struct Temp(PathBuf);
-
-impl Temp {
-    fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("whi-hostile-{}-{name}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).expect("temp dir");
-        Temp(dir)
-    }
-
-    /// Writes `bytes` to `name` inside; returns the path as an argument.
-    fn file(&self, name: &str, bytes: impl AsRef<[u8]>) -> String {
-        let path = self.0.join(name);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).expect("dirs");
-        }
-        fs::write(&path, bytes).expect("write fixture");
-        self.arg(name)
-    }
-
-    fn arg(&self, name: &str) -> String {
-        self.0.join(name).display().to_string()
-    }
-}
-
-impl Drop for Temp {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
+    util::wait(child, DEADLINE)
 }
 
 fn sample() -> String {

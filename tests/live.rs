@@ -9,7 +9,6 @@ mod util;
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc::{self, Receiver};
 use std::thread;
@@ -189,26 +188,7 @@ fn sample(name: &str) -> Vec<u8> {
     std::fs::read(util::root().join(format!("samples/{name}.json"))).expect("sample")
 }
 
-struct Temp(PathBuf);
-
-impl Temp {
-    fn new(name: &str) -> Temp {
-        let dir = std::env::temp_dir().join(format!("whi-live-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        Temp(dir)
-    }
-
-    fn path(&self, name: &str) -> String {
-        self.0.join(name).to_string_lossy().into_owned()
-    }
-}
-
-impl Drop for Temp {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+use util::Temp;
 
 #[test]
 fn every_providers_sample_goes_round_and_is_checked_on_arrival() {
@@ -279,7 +259,7 @@ fn a_signed_salla_delivery_is_valid_and_a_tampered_one_is_not() {
                 "salla",
                 "--secret-file",
                 &{
-                    let path = temp.path("secret");
+                    let path = temp.arg("secret");
                     std::fs::write(&path, SALLA_SECRET).expect("secret");
                     path
                 },
@@ -293,7 +273,7 @@ fn a_signed_salla_delivery_is_valid_and_a_tampered_one_is_not() {
     capture.extend(signature.trim_end().replace('\n', "\r\n").as_bytes());
     capture.extend(format!("\r\nContent-Length: {}\r\n\r\n", body.len()).as_bytes());
     capture.extend(&body);
-    let file = temp.path("signed.http");
+    let file = temp.arg("signed.http");
     std::fs::write(&file, &capture).expect("capture");
     let (code, sent, stderr) = send(&[
         &file,
@@ -372,7 +352,7 @@ fn an_app_that_is_down_is_a_502_and_the_delivery_is_still_saved() {
         .map(|a| a.port())
         .expect("a free port");
     let temp = Temp::new("down");
-    let saved = temp.path("saved");
+    let saved = temp.arg("saved");
     let listener = Listener::start(&[
         "--forward-to",
         &format!("http://127.0.0.1:{port}"),
@@ -396,9 +376,9 @@ fn an_app_that_is_down_is_a_502_and_the_delivery_is_still_saved() {
 #[test]
 fn saved_deliveries_validate_to_the_same_verdicts() {
     let temp = Temp::new("save");
-    let saved = temp.path("saved");
+    let saved = temp.arg("saved");
     let listener = Listener::start(&["--save", &saved, "--secret-env", "SALLA_SECRET"]);
-    let broken = temp.path("broken.json");
+    let broken = temp.arg("broken.json");
     std::fs::write(&broken, "{\"event\": ").expect("broken body");
     let (_, _, stderr) = send(&[
         "--secret-env",
@@ -499,7 +479,7 @@ fn an_oversized_body_is_a_413_and_a_malformed_request_a_400() {
     assert_eq!(malformed["status"], 400);
     // Still serving (a body under the 1 KiB limit).
     let temp = Temp::new("small");
-    let small = temp.path("small.json");
+    let small = temp.arg("small.json");
     std::fs::write(&small, "{\"hello\": 1}").expect("small body");
     let (code, _, _) = send(&[&small, "--to", &listener.url]);
     assert_eq!(code, 0);
