@@ -85,6 +85,23 @@ pub struct Entry {
     pub check: Verdict,
 }
 
+impl Entry {
+    /// A delivery's entry, with the flags its place in the history earned.
+    fn of(delivery: &Delivery, flags: Vec<Flag>) -> Self {
+        Entry {
+            source: delivery.source.clone(),
+            event: delivery.event.clone(),
+            occurred_at: delivery.summary.occurred_at.clone(),
+            status: delivery.summary.status.clone(),
+            status_category: delivery.summary.status_category,
+            previous_status: delivery.summary.previous_status.clone(),
+            payment_status: delivery.summary.payment_status.clone(),
+            flags,
+            check: delivery.verdict.clone(),
+        }
+    }
+}
+
 /// What kind of delivery problem.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -259,17 +276,7 @@ fn timeline(provider: Handle, order_id: Option<String>, list: Vec<(usize, Delive
                 by_content_without_id.entry(content).or_insert(rank);
             }
         }
-        entries.push(Entry {
-            source: delivery.source.clone(),
-            event: delivery.event.clone(),
-            occurred_at: delivery.summary.occurred_at.clone(),
-            status: delivery.summary.status.clone(),
-            status_category: delivery.summary.status_category,
-            previous_status: delivery.summary.previous_status.clone(),
-            payment_status: delivery.summary.payment_status.clone(),
-            flags,
-            check: delivery.verdict.clone(),
-        });
+        entries.push(Entry::of(delivery, flags));
     }
     Timeline {
         provider,
@@ -353,17 +360,7 @@ mod tests {
                 furthest = Some((p, delivery.source.clone()));
             }
             seen.push((delivery, *arrival));
-            entries.push(Entry {
-                source: delivery.source.clone(),
-                event: delivery.event.clone(),
-                occurred_at: delivery.summary.occurred_at.clone(),
-                status: delivery.summary.status.clone(),
-                status_category: delivery.summary.status_category,
-                previous_status: delivery.summary.previous_status.clone(),
-                payment_status: delivery.summary.payment_status.clone(),
-                flags,
-                check: delivery.verdict.clone(),
-            });
+            entries.push(Entry::of(delivery, flags));
         }
         Timeline {
             provider,
