@@ -162,6 +162,16 @@ pub struct SendSettings {
     pub width: Option<usize>,
 }
 
+impl From<ListFormat> for Format {
+    /// The output format a human/json `--format` choice stands for.
+    fn from(format: ListFormat) -> Self {
+        match format {
+            ListFormat::Human => Format::Human,
+            ListFormat::Json => Format::Json,
+        }
+    }
+}
+
 /// An http:// or https:// URL with a host, for `flag`.
 pub fn http_url(flag: &str, url: &str) -> Result<ureq::http::Uri> {
     if url.chars().any(char::is_control) || url.contains(' ') {
@@ -197,10 +207,7 @@ impl ListenSettings {
             .as_deref()
             .map(|url| http_url("--forward-to", url))
             .transpose()?;
-        let format = match args.format {
-            ListFormat::Human => Format::Human,
-            ListFormat::Json => Format::Json,
-        };
+        let format = Format::from(args.format);
         Ok(ListenSettings {
             addr: std::net::SocketAddr::new(ip, args.port),
             forward_to,
@@ -252,10 +259,7 @@ impl SendSettings {
                 Ok((name.to_owned(), value.trim().to_owned()))
             })
             .collect::<Result<Vec<_>>>()?;
-        let format = match args.format {
-            ListFormat::Human => Format::Human,
-            ListFormat::Json => Format::Json,
-        };
+        let format = Format::from(args.format);
         Ok(SendSettings {
             targets: args.targets,
             to: http_url("--to", &args.to)?,

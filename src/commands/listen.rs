@@ -232,7 +232,7 @@ async fn serve(
                         // hyper has answered 400 (431 for huge headers).
                         let status = if e.is_parse_too_large() { 431 } else { 400 };
                         shared.tell(Event::Rejected(Rejected {
-                            received_at: now(),
+                            received_at: delivery::stamp(Timestamp::now()),
                             method: None,
                             path: None,
                             status,
@@ -258,12 +258,6 @@ async fn serve(
     }
 }
 
-fn now() -> String {
-    Timestamp::now()
-        .strftime("%Y-%m-%dT%H:%M:%S%.3fZ")
-        .to_string()
-}
-
 /// One request: read whole, then checked, saved and forwarded off the
 /// server's threads; answered with the app's answer or `{"received":true}`.
 async fn handle(
@@ -279,7 +273,7 @@ async fn handle(
         .map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned());
     let reject = |status: u16, error: String| {
         shared.tell(Event::Rejected(Rejected {
-            received_at: at.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(),
+            received_at: delivery::stamp(at),
             method: Some(method.clone()),
             path: Some(target.clone()),
             status,

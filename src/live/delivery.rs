@@ -73,6 +73,12 @@ impl Received {
     }
 }
 
+/// When something arrived, as whi's records give it: RFC 3339 in UTC with
+/// milliseconds (`2026-12-05T10:15:01.123Z`).
+pub fn stamp(at: Timestamp) -> String {
+    at.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
 /// Checks the request as `whi inspect` checks the same capture in a file
 /// named `name`: one record per payload.
 pub fn check(capture: Vec<u8>, name: &str, overrides: Overrides<'_>) -> Vec<Record> {

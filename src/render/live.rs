@@ -104,7 +104,7 @@ pub fn delivery(
     delivery: &Delivery,
 ) -> io::Result<()> {
     let received = &delivery.received;
-    let at = received.at.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
+    let at = crate::live::delivery::stamp(received.at);
     let saved = delivery.saved.as_ref().map(|p| p.display().to_string());
     for record in &delivery.records {
         if json {
