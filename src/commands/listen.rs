@@ -322,37 +322,36 @@ async fn handle(
     // The check runs beside the forwarding, and is printed when done: the
     // sender waits for the app's answer, never for whi's verdict.
     shared.in_flight.fetch_add(1, Ordering::SeqCst);
+    // Only a delivery that is also forwarded needs a second copy.
+    let forwarding = shared
+        .forwarder
+        .clone()
+        .map(|forwarder| (forwarder, received.clone()));
     let checking = {
         let shared = Arc::clone(&shared);
-        let received = received.clone();
         tokio::task::spawn_blocking(move || checked(&shared, received))
     };
-    let (forward, answer) = if shared.forwarder.is_some() {
-        let worker = Arc::clone(&shared);
-        let request = received;
-        match tokio::task::spawn_blocking(move || {
-            worker.forwarder.as_ref().map(|forwarder| {
-                forwarder.forward(
-                    &request.method,
-                    &request.target,
-                    &request.headers,
-                    &request.body,
-                )
-            })
+    let (forward, answer) = match forwarding {
+        Some((forwarder, request)) => match tokio::task::spawn_blocking(move || {
+            forwarder.forward(
+                &request.method,
+                &request.target,
+                &request.headers,
+                &request.body,
+            )
         })
         .await
         {
-            Ok(Some((forwarded, answer))) => (Some(forwarded), answer),
-            Ok(None) | Err(_) => (
+            Ok((forwarded, answer)) => (Some(forwarded), answer),
+            Err(_) => (
                 None,
                 Answer::json(500, &serde_json::json!({ "error": "forwarding failed" })),
             ),
-        }
-    } else {
-        (
+        },
+        None => (
             None,
             Answer::json(200, &serde_json::json!({ "received": true })),
-        )
+        ),
     };
     let shared = Arc::clone(&shared);
     tokio::spawn(async move {

@@ -47,7 +47,9 @@ impl Answer {
     }
 }
 
-/// Forwards deliveries to one app, over kept-alive connections.
+/// Forwards deliveries to one app, over kept-alive connections (a clone
+/// shares them).
+#[derive(Clone)]
 pub struct Forwarder {
     agent: ureq::Agent,
     target: Uri,
