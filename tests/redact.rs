@@ -246,3 +246,14 @@ fn inputs_are_written_only_in_place_and_only_when_asked() {
     assert_eq!(validate(&now)["status"], "valid");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Read through the one capped reader: an endless input is refused, not
+/// read until memory runs out.
+#[cfg(unix)]
+#[test]
+fn an_endless_input_is_refused_at_the_cap() {
+    let (code, stdout, stderr) = redact(&["/dev/zero"]);
+    assert_eq!(code, 2);
+    assert!(stdout.is_empty());
+    assert!(stderr.contains("/dev/zero: larger than 1 GiB"), "{stderr}");
+}

@@ -4,7 +4,6 @@
 
 use super::Outcome;
 use crate::ingest::input::{self, Input};
-use crate::ingest::reader;
 use crate::redact::{self, Masker};
 use crate::render::escape;
 use std::io::{Read, Write};
@@ -77,23 +76,10 @@ pub(super) fn run(
     Ok(outcome)
 }
 
+/// An input whole, through the same opening and the same 1 GiB cap as
+/// every command's reads.
 fn read(input: &Input, stdin: &mut dyn Read) -> Result<(String, Vec<u8>), (String, String)> {
-    match input {
-        Input::Error(e) => Err((e.input.clone(), e.message.clone())),
-        Input::Stdin => {
-            let mut bytes = Vec::new();
-            stdin
-                .take(input::MAX_INPUT + 1)
-                .read_to_end(&mut bytes)
-                .map_err(|e| ("-".to_owned(), e.to_string()))?;
-            Ok(("-".to_owned(), bytes))
-        }
-        Input::File(path) => match reader::read_file(input) {
-            Ok(Some(read)) => Ok(read),
-            Ok(None) => std::fs::read(path)
-                .map(|bytes| (input::display_name(path), bytes))
-                .map_err(|e| (input::display_name(path), e.to_string())),
-            Err(e) => Err((e.input, e.message)),
-        },
-    }
+    let (name, mut from) = input::open(input, stdin).map_err(|e| (e.input, e.message))?;
+    let bytes = input::read_capped(Vec::new(), &mut from).map_err(|why| (name.clone(), why))?;
+    Ok((name, bytes))
 }
