@@ -1,0 +1,515 @@
+//! The parsed document: one JSON text, kept as it was written, with a
+//! compact index of where each value starts, instead of a tree of
+//! `serde_json::Value`s.
+//!
+//! A `Value` costs about five times the text it was parsed from (an 80-byte
+//! node, a key `String` and a hash slot per member, a `String` per number
+//! under `arbitrary_precision`). Issue 15 asks for at most four times the
+//! payload for a whole run, so the document is the text itself plus one
+//! 12-byte slot per value and per member name, in document order (about 0.7
+//! times a pretty-printed order). Strings without escapes are read in place;
+//! numbers keep their exact digits; members keep their order, and a repeated
+//! key reads as `serde_json` reads it (the last value, at the first place).
+//!
+//! Syntax is `serde_json`'s own: the text is checked by it first, so a
+//! broken document fails with exactly the error and position a `Value`
+//! parse would give. `to_value` builds a `Value` of any part on demand, for
+//! the few places that want one (error messages, small bodies).
+//! Imports nothing else of the crate; never prints.
+
+mod build;
+mod schema;
+
+pub use schema::DocJson;
+
+use serde_json::Value;
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Slots per block: blocks never move, so the index grows without copying
+/// itself (a doubling `Vec` would briefly hold three times its size).
+const BLOCK_BITS: u32 = 16;
+const BLOCK: usize = 1 << BLOCK_BITS;
+
+/// One value or member name.
+///
+/// - scalars: `start` is the byte offset of the token, `len` its length in
+///   bytes (a string's includes its quotes);
+/// - containers: `start` is the offset of the bracket, `len` the number of
+///   slots of the subtree, itself included (the next sibling is `len` on).
+///
+/// `tag`: the kind in the top three bits, then a flag (a string holds an
+/// escape; an object repeats a key), then the count of elements or members
+/// ([`COUNT_MASK`] when there are too many to say, counted on demand).
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    start: u32,
+    len: u32,
+    tag: u32,
+}
+
+const KIND_SHIFT: u32 = 29;
+const FLAG: u32 = 1 << 28;
+const COUNT_MASK: u32 = FLAG - 1;
+
+/// What a value is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `null`.
+    Null,
+    /// `false`.
+    False,
+    /// `true`.
+    True,
+    /// A number, digits as written.
+    Number,
+    /// A string (also a member name).
+    String,
+    /// An array.
+    Array,
+    /// An object.
+    Object,
+}
+
+impl Kind {
+    const ALL: [Kind; 7] = [
+        Kind::Null,
+        Kind::False,
+        Kind::True,
+        Kind::Number,
+        Kind::String,
+        Kind::Array,
+        Kind::Object,
+    ];
+
+    fn bits(self) -> u32 {
+        (self as u32) << KIND_SHIFT
+    }
+}
+
+/// A parsed JSON text.
+pub struct Doc {
+    text: Arc<str>,
+    blocks: Vec<Vec<Slot>>,
+    slots: u32,
+    duplicates: bool,
+}
+
+impl std::fmt::Debug for Doc {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Doc")
+            .field("bytes", &self.text.len())
+            .field("slots", &self.slots)
+            .finish()
+    }
+}
+
+impl Doc {
+    /// Parses `text`, failing as `serde_json::from_str::<Value>` would.
+    pub fn parse(text: Arc<str>) -> Result<Doc, serde_json::Error> {
+        build::build(text)
+    }
+
+    /// A document holding `value` written out compactly (tests, and bodies
+    /// made rather than received).
+    pub fn from_value(value: &Value) -> Doc {
+        let text: Arc<str> = Arc::from(value.to_string());
+        // A Value always writes valid JSON; an empty object is the fallback
+        // the type system asks for.
+        Doc::parse(text).unwrap_or_else(|_| Doc::empty())
+    }
+
+    fn empty() -> Doc {
+        let root = Slot {
+            start: 0,
+            len: 1,
+            tag: Kind::Object.bits(),
+        };
+        Doc {
+            text: Arc::from("{}"),
+            blocks: vec![vec![root]],
+            slots: 1,
+            duplicates: false,
+        }
+    }
+
+    /// The text the document was parsed from.
+    pub fn text(&self) -> &Arc<str> {
+        &self.text
+    }
+
+    /// The top-level value.
+    pub fn root(&self) -> Node<'_> {
+        Node { doc: self, at: 0 }
+    }
+
+    /// The value numbered `at` (see [`Node::index`]), if there is one.
+    pub fn node(&self, at: u32) -> Option<Node<'_>> {
+        (at < self.slots).then_some(Node { doc: self, at })
+    }
+
+    /// Whether some object repeats a key.
+    pub fn has_duplicate_keys(&self) -> bool {
+        self.duplicates
+    }
+
+    /// Bytes held, for measuring: the index's blocks (the text is shared).
+    pub fn index_bytes(&self) -> usize {
+        self.blocks.iter().map(Vec::capacity).sum::<usize>() * size_of::<Slot>()
+    }
+
+    fn slot(&self, at: u32) -> Slot {
+        self.blocks
+            .get((at >> BLOCK_BITS) as usize)
+            .and_then(|b| b.get(at as usize & (BLOCK - 1)))
+            .copied()
+            .unwrap_or_default()
+    }
+}
+
+/// One value of a [`Doc`]: a cheap handle, read like a `serde_json::Value`.
+#[derive(Clone, Copy)]
+pub struct Node<'a> {
+    doc: &'a Doc,
+    at: u32,
+}
+
+impl std::fmt::Debug for Node<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Node({:?} at {})", self.kind(), self.start())
+    }
+}
+
+impl<'a> Node<'a> {
+    fn slot(self) -> Slot {
+        self.doc.slot(self.at)
+    }
+
+    /// The document the node is part of.
+    pub fn doc(self) -> &'a Doc {
+        self.doc
+    }
+
+    /// The node's number in its document, stable for the document's life.
+    pub fn index(self) -> u32 {
+        self.at
+    }
+
+    /// What the value is.
+    pub fn kind(self) -> Kind {
+        Kind::ALL
+            .get((self.slot().tag >> KIND_SHIFT) as usize)
+            .copied()
+            .unwrap_or(Kind::Null)
+    }
+
+    /// Byte offset in the text where the value starts.
+    pub fn start(self) -> usize {
+        self.slot().start as usize
+    }
+
+    /// Byte offset in the text just past the value.
+    pub fn end(self) -> usize {
+        let slot = self.slot();
+        match self.kind() {
+            Kind::Array | Kind::Object => {
+                let bytes = self.doc.text.as_bytes();
+                let inner = match self.last_child() {
+                    Some(last) => last.end(),
+                    None => slot.start as usize + 1,
+                };
+                let close = skip_ws(bytes, inner);
+                (close + 1).min(bytes.len())
+            }
+            _ => (slot.start + slot.len) as usize,
+        }
+    }
+
+    /// The value's text as written.
+    pub fn raw(self) -> &'a str {
+        self.doc.text.get(self.start()..self.end()).unwrap_or("")
+    }
+
+    /// Whether the value is `null`.
+    pub fn is_null(self) -> bool {
+        self.kind() == Kind::Null
+    }
+
+    /// Whether the value is an object.
+    pub fn is_object(self) -> bool {
+        self.kind() == Kind::Object
+    }
+
+    /// Whether the value is an array.
+    pub fn is_array(self) -> bool {
+        self.kind() == Kind::Array
+    }
+
+    /// Whether the value is a string.
+    pub fn is_string(self) -> bool {
+        self.kind() == Kind::String
+    }
+
+    /// Whether the value is a number.
+    pub fn is_number(self) -> bool {
+        self.kind() == Kind::Number
+    }
+
+    /// The value of a boolean.
+    pub fn as_bool(self) -> Option<bool> {
+        match self.kind() {
+            Kind::True => Some(true),
+            Kind::False => Some(false),
+            _ => None,
+        }
+    }
+
+    /// The text of a string, unescaped (borrowed when it holds no escape).
+    pub fn as_str(self) -> Option<Cow<'a, str>> {
+        if self.kind() != Kind::String {
+            return None;
+        }
+        let slot = self.slot();
+        let raw = self.raw();
+        if slot.tag & FLAG == 0 {
+            return raw.get(1..raw.len().saturating_sub(1)).map(Cow::Borrowed);
+        }
+        serde_json::from_str::<String>(raw).ok().map(Cow::Owned)
+    }
+
+    /// A number's digits as written.
+    pub fn number(self) -> Option<&'a str> {
+        (self.kind() == Kind::Number).then(|| self.raw())
+    }
+
+    /// A number as `serde_json` holds it (exact digits kept).
+    pub fn as_number(self) -> Option<serde_json::Number> {
+        self.number()?.parse().ok()
+    }
+
+    /// A number that is a non-negative integer fitting 64 bits.
+    pub fn as_u64(self) -> Option<u64> {
+        self.number()?.parse().ok()
+    }
+
+    /// A number that is an integer fitting 64 bits.
+    pub fn as_i64(self) -> Option<i64> {
+        self.number()?.parse().ok()
+    }
+
+    /// A number as the nearest float.
+    pub fn as_f64(self) -> Option<f64> {
+        self.number()?.parse().ok()
+    }
+
+    /// Elements of an array, members of an object; 0 for anything else.
+    pub fn len(self) -> usize {
+        let slot = self.slot();
+        match self.kind() {
+            Kind::Array if slot.tag & COUNT_MASK != COUNT_MASK => (slot.tag & COUNT_MASK) as usize,
+            Kind::Array => self.children().count(),
+            Kind::Object if slot.tag & FLAG != 0 => self.members().count(),
+            Kind::Object if slot.tag & COUNT_MASK != COUNT_MASK => (slot.tag & COUNT_MASK) as usize,
+            Kind::Object => self.children().count() / 2,
+            _ => 0,
+        }
+    }
+
+    /// Whether a container is empty (or the value is not a container).
+    pub fn is_empty(self) -> bool {
+        self.len() == 0
+    }
+
+    /// The direct children in order (for an object: name, value, name, …).
+    fn children(self) -> Children<'a> {
+        let slot = self.slot();
+        let end = match self.kind() {
+            Kind::Array | Kind::Object => self.at.saturating_add(slot.len),
+            _ => self.at.saturating_add(1),
+        };
+        Children {
+            doc: self.doc,
+            next: self.at.saturating_add(1),
+            end,
+        }
+    }
+
+    fn last_child(self) -> Option<Node<'a>> {
+        self.children().last()
+    }
+
+    /// The elements of an array (none for anything else).
+    pub fn elements(self) -> Children<'a> {
+        if self.kind() == Kind::Array {
+            self.children()
+        } else {
+            Children {
+                doc: self.doc,
+                next: 0,
+                end: 0,
+            }
+        }
+    }
+
+    /// Element `i` of an array.
+    pub fn item(self, i: usize) -> Option<Node<'a>> {
+        self.elements().nth(i)
+    }
+
+    /// The members of an object in order, each name once (a repeated key
+    /// keeps its first place and its last value, as `serde_json` does).
+    pub fn members(self) -> Members<'a> {
+        if self.kind() != Kind::Object {
+            return Members::Deduped(Vec::new().into_iter());
+        }
+        if self.slot().tag & FLAG == 0 {
+            return Members::Plain(self.children());
+        }
+        let mut seen: HashMap<Cow<'a, str>, usize> = HashMap::new();
+        let mut list: Vec<(Cow<'a, str>, Node<'a>)> = Vec::new();
+        for (name, value) in (Members::Plain(self.children())).by_ref() {
+            match seen.get(&name) {
+                Some(&i) => {
+                    if let Some(entry) = list.get_mut(i) {
+                        entry.1 = value;
+                    }
+                }
+                None => {
+                    seen.insert(name.clone(), list.len());
+                    list.push((name, value));
+                }
+            }
+        }
+        Members::Deduped(list.into_iter())
+    }
+
+    /// The names of an object's members, in order, each once.
+    pub fn keys(self) -> impl Iterator<Item = Cow<'a, str>> {
+        self.members().map(|(name, _)| name)
+    }
+
+    /// The value of member `key` (the last one when the key repeats).
+    pub fn get(self, key: &str) -> Option<Node<'a>> {
+        if self.kind() != Kind::Object {
+            return None;
+        }
+        let mut found = None;
+        let mut children = self.children();
+        while let (Some(name), Some(value)) = (children.next(), children.next()) {
+            if name.is_key(key) {
+                found = Some(value);
+                if self.slot().tag & FLAG == 0 {
+                    break;
+                }
+            }
+        }
+        found
+    }
+
+    /// Whether this member name is `key`.
+    fn is_key(self, key: &str) -> bool {
+        let slot = self.slot();
+        if slot.tag & FLAG == 0 {
+            let raw = self.raw();
+            raw.len() >= 2 && raw.get(1..raw.len() - 1) == Some(key)
+        } else {
+            self.as_str().is_some_and(|name| name == key)
+        }
+    }
+
+    /// The value at a JSON pointer (`/data/items/0`) below this one.
+    pub fn pointer(self, pointer: &str) -> Option<Node<'a>> {
+        if pointer.is_empty() {
+            return Some(self);
+        }
+        let mut node = self;
+        for token in pointer.strip_prefix('/')?.split('/') {
+            let token = token.replace("~1", "/").replace("~0", "~");
+            node = match node.kind() {
+                Kind::Object => node.get(&token)?,
+                Kind::Array => node.item(array_index(&token)?)?,
+                _ => return None,
+            };
+        }
+        Some(node)
+    }
+
+    /// The value as a `serde_json::Value` (built on demand: for small parts
+    /// and cold paths).
+    pub fn to_value(self) -> Value {
+        serde_json::from_str(self.raw()).unwrap_or(Value::Null)
+    }
+}
+
+/// An array index token of a JSON pointer: digits, no leading zero.
+fn array_index(token: &str) -> Option<usize> {
+    if token.is_empty() || (token.len() > 1 && token.starts_with('0')) {
+        return None;
+    }
+    if !token.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    token.parse().ok()
+}
+
+fn skip_ws(bytes: &[u8], mut at: usize) -> usize {
+    while let Some(b' ' | b'\t' | b'\n' | b'\r') = bytes.get(at) {
+        at += 1;
+    }
+    at
+}
+
+/// The direct children of a container, in order.
+#[derive(Clone)]
+pub struct Children<'a> {
+    doc: &'a Doc,
+    next: u32,
+    end: u32,
+}
+
+impl<'a> Iterator for Children<'a> {
+    type Item = Node<'a>;
+
+    fn next(&mut self) -> Option<Node<'a>> {
+        if self.next >= self.end {
+            return None;
+        }
+        let node = Node {
+            doc: self.doc,
+            at: self.next,
+        };
+        let len = match node.kind() {
+            Kind::Array | Kind::Object => node.slot().len.max(1),
+            _ => 1,
+        };
+        self.next = self.next.saturating_add(len);
+        Some(node)
+    }
+}
+
+/// The members of an object: name and value.
+pub enum Members<'a> {
+    /// Read straight from the index (no key repeats).
+    Plain(Children<'a>),
+    /// Gathered, for an object that repeats a key.
+    Deduped(std::vec::IntoIter<(Cow<'a, str>, Node<'a>)>),
+}
+
+impl<'a> Iterator for Members<'a> {
+    type Item = (Cow<'a, str>, Node<'a>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            Members::Plain(children) => {
+                let name = children.next()?;
+                let value = children.next()?;
+                Some((name.as_str().unwrap_or_default(), value))
+            }
+            Members::Deduped(list) => list.next(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
