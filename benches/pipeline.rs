@@ -61,10 +61,10 @@ fn sample(path: &str, text: &'static str) -> Option<Sample> {
     let Some(Parsed::Payload(payload)) = parsed.into_iter().next() else {
         return None;
     };
-    let detection = detect::detect(&payload.value, Overrides::default())?;
+    let detection = detect::detect(payload.body(), Overrides::default())?;
     let schema_path = detection.schema_path()?;
     let mut leaves = Vec::new();
-    collect_leaves(&payload.value, String::new(), &mut leaves);
+    collect_leaves(&payload.body().to_value(), String::new(), &mut leaves);
     let step = (leaves.len() / 8).max(1);
     let mut pointers: Vec<String> = leaves.iter().step_by(step).cloned().collect();
     pointers.extend(leaves.last().cloned());
@@ -111,18 +111,18 @@ fn stages(c: &mut Criterion) {
         group.bench_function("detect", |b| {
             b.iter(|| {
                 for s in &set.samples {
-                    black_box(detect::detect(&s.payload.value, Overrides::default()));
+                    black_box(detect::detect(s.payload.body(), Overrides::default()));
                 }
             });
         });
         // Compile every schema before timing: a run compiles each once.
         for s in &set.samples {
-            let _ = validate::validate(&s.payload, &s.schema_path);
+            let _ = validate::validate(&s.payload, &s.schema_path, None);
         }
         group.bench_function("validate", |b| {
             b.iter(|| {
                 for s in &set.samples {
-                    let _ = black_box(validate::validate(&s.payload, &s.schema_path));
+                    let _ = black_box(validate::validate(&s.payload, &s.schema_path, None));
                 }
             });
         });
@@ -140,7 +140,7 @@ fn stages(c: &mut Criterion) {
         group.bench_function("summarize", |b| {
             b.iter(|| {
                 for s in &set.samples {
-                    black_box(set.provider.summarize(&s.event, &s.payload.value));
+                    black_box(set.provider.summarize(&s.event, s.payload.body()));
                 }
             });
         });

@@ -87,11 +87,11 @@ pub fn check(data: &[u8]) {
 pub fn summarize(data: &[u8]) {
     for parsed in payload::parse(source(data)) {
         if let Parsed::Payload(payload) = parsed
-            && let Some(detection) = detect::detect(&payload.value, Overrides::default())
+            && let Some(detection) = detect::detect(payload.body(), Overrides::default())
         {
             let _ = detection
                 .provider
-                .summarize(&detection.event, &payload.value);
+                .summarize(&detection.event, payload.body());
         }
     }
 }

@@ -14,6 +14,7 @@
 
 use crate::check::detect::{self, Overrides};
 use crate::ingest::capture::{self, Shape};
+use crate::model::doc::Doc;
 use crate::model::signature::Headers;
 use crate::providers::{self, PERSONAL};
 use base64::Engine;
@@ -179,14 +180,17 @@ impl Masker {
     /// One payload: its provider's rules, or every provider's when it is
     /// not recognised.
     fn payload(&self, value: &mut Value, headers: &[(String, String)]) {
-        let rules: Vec<&str> =
-            match detect::detect_request(value, Headers(headers), Overrides::default()) {
-                Some(d) => d.provider.personal_fields().to_vec(),
-                None => providers::REGISTRY
-                    .iter()
-                    .flat_map(|p| p.personal_fields().iter().copied())
-                    .collect(),
-            };
+        let rules: Vec<&str> = match detect::detect_request(
+            Doc::from_value(value).root(),
+            Headers(headers),
+            Overrides::default(),
+        ) {
+            Some(d) => d.provider.personal_fields().to_vec(),
+            None => providers::REGISTRY
+                .iter()
+                .flat_map(|p| p.personal_fields().iter().copied())
+                .collect(),
+        };
         let rules: Vec<&str> = rules.into_iter().chain(PERSONAL.iter().copied()).collect();
         self.personal(value, "", &rules);
     }

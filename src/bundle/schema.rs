@@ -7,6 +7,8 @@
 //! keywords turn into warnings rather than errors: `deprecated: true` and
 //! `x-whi-known-values` (see `schemas/README.md`).
 
+use crate::model::doc::{DocJson, Node};
+use jsonschema::json::Node as _;
 use jsonschema::{Keyword, ValidationError, Validator, paths::Location};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -120,7 +122,8 @@ fn external_refs(value: &Value) -> Vec<String> {
     found
 }
 
-type Compiled = Result<Validator, String>;
+/// Validators read payloads as parsed documents ([`DocJson`]), not `Value`s.
+type Compiled = Result<Validator<DocJson>, String>;
 
 static CACHE: LazyLock<HashMap<&'static str, OnceLock<Compiled>>> = LazyLock::new(|| {
     SCHEMA_FILES
@@ -131,7 +134,7 @@ static CACHE: LazyLock<HashMap<&'static str, OnceLock<Compiled>>> = LazyLock::ne
 
 /// The compiled validator of a schema file, compiling it on first use.
 /// An error means the bundled schema itself is broken.
-pub fn validator(path: &str) -> anyhow::Result<&'static Validator> {
+pub fn validator(path: &str) -> anyhow::Result<&'static Validator<DocJson>> {
     let (key, text) = SCHEMA_FILES
         .iter()
         .find(|(p, _)| *p == path)
@@ -147,7 +150,7 @@ pub fn validator(path: &str) -> anyhow::Result<&'static Validator> {
 
 fn compile(path: &str, text: &str) -> Compiled {
     let schema: Value = serde_json::from_str(text).map_err(|e| format!("schemas/{path}: {e}"))?;
-    jsonschema::options()
+    jsonschema::options_for::<DocJson>()
         .with_base_uri(format!("{BASE}{path}"))
         .with_retriever(Embedded)
         .should_validate_formats(true)
@@ -185,20 +188,21 @@ impl jsonschema::Retrieve for Embedded {
 /// `x-whi-known-values`: fails (as a warning) on a value outside the list.
 struct Known(Vec<Value>);
 
-impl<'i> Keyword<'i> for Known {
-    fn validate(&self, instance: &'i Value) -> Result<(), ValidationError<'i>> {
+impl<'i> Keyword<'i, DocJson> for Known {
+    fn validate(&self, instance: Node<'i>) -> Result<(), ValidationError<'i>> {
         if self.is_valid(instance) {
             return Ok(());
         }
         let known: Vec<String> = self.0.iter().map(Value::to_string).collect();
         Err(ValidationError::custom(format!(
-            "{instance} is not a usual value ({}); fine if the account customised it",
+            "{} is not a usual value ({}); fine if the account customised it",
+            Node::to_value(instance),
             known.join(", ")
         )))
     }
 
-    fn is_valid(&self, instance: &'i Value) -> bool {
-        self.0.is_empty() || self.0.contains(instance)
+    fn is_valid(&self, instance: Node<'i>) -> bool {
+        self.0.is_empty() || self.0.iter().any(|known| instance.equals_value(known))
     }
 }
 
@@ -209,8 +213,8 @@ struct Deprecated {
     description: Option<String>,
 }
 
-impl<'i> Keyword<'i> for Deprecated {
-    fn validate(&self, _: &'i Value) -> Result<(), ValidationError<'i>> {
+impl<'i> Keyword<'i, DocJson> for Deprecated {
+    fn validate(&self, _: Node<'i>) -> Result<(), ValidationError<'i>> {
         match (&self.active, &self.description) {
             (false, _) => Ok(()),
             (true, Some(description)) if description.to_lowercase().starts_with("deprecated") => {
@@ -223,7 +227,7 @@ impl<'i> Keyword<'i> for Deprecated {
         }
     }
 
-    fn is_valid(&self, _: &'i Value) -> bool {
+    fn is_valid(&self, _: Node<'i>) -> bool {
         !self.active
     }
 }

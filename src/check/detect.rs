@@ -4,9 +4,9 @@
 //! narrow or override the answer. Never names a provider itself.
 
 use crate::bundle::schema;
+use crate::model::doc::Node;
 use crate::model::signature::{Headers, Secret};
 use crate::providers::{self, Handle, Provider};
-use serde_json::Value;
 
 /// What the user forced or supplied on the command line.
 #[derive(Default, Clone, Copy)]
@@ -17,6 +17,9 @@ pub struct Overrides<'a> {
     pub event: Option<&'a str>,
     /// The webhook secret for signature checks (`--secret-env`, `--secret-file`).
     pub secret: Option<&'a Secret>,
+    /// At most this many schema errors are kept and located per payload
+    /// (`--max-errors`); the rest are counted.
+    pub max_errors: Option<usize>,
 }
 
 /// The provider and event of one body.
@@ -45,7 +48,7 @@ impl Detection {
 
 /// Detects the provider and event of `body`, or `None` when no provider
 /// recognises it (and none was forced).
-pub fn detect(body: &Value, overrides: Overrides<'_>) -> Option<Detection> {
+pub fn detect(body: Node<'_>, overrides: Overrides<'_>) -> Option<Detection> {
     detect_request(body, Headers(&[]), overrides)
 }
 
@@ -53,7 +56,7 @@ pub fn detect(body: &Value, overrides: Overrides<'_>) -> Option<Detection> {
 /// headers decide between providers that recognise the body, and are named
 /// in `detected_by`.
 pub fn detect_request(
-    body: &Value,
+    body: Node<'_>,
     headers: Headers<'_>,
     overrides: Overrides<'_>,
 ) -> Option<Detection> {
@@ -128,16 +131,28 @@ mod tests {
     #[test]
     fn unknown_bodies_are_not_detected() {
         assert_eq!(
-            detect(&json!({"hello": "world"}), Overrides::default()),
+            detect(
+                crate::model::doc::Doc::from_value(&json!({"hello": "world"})).root(),
+                Overrides::default()
+            ),
             None
         );
-        assert_eq!(detect(&json!(42), Overrides::default()), None);
+        assert_eq!(
+            detect(
+                crate::model::doc::Doc::from_value(&json!(42)).root(),
+                Overrides::default()
+            ),
+            None
+        );
     }
 
     #[test]
     fn events_without_schema_keep_provider_and_event() {
         let body = json!({"eventName": "shippingrates.fetch", "mode": "Live", "content": {}});
-        let d = detect(&body, Overrides::default());
+        let d = detect(
+            crate::model::doc::Doc::from_value(&body).root(),
+            Overrides::default(),
+        );
         assert_eq!(
             d.as_ref().map(|d| (d.provider.name(), d.event.as_str())),
             Some(("snipcart", "shippingrates.fetch"))
@@ -149,13 +164,21 @@ mod tests {
     fn provider_headers_are_named_and_decide() {
         let body = json!({"event": "order.created", "merchant": 1, "data": {}});
         let headers = vec![("x-salla-signature".to_string(), "ab".to_string())];
-        let d = detect_request(&body, Headers(&headers), Overrides::default());
+        let d = detect_request(
+            crate::model::doc::Doc::from_value(&body).root(),
+            Headers(&headers),
+            Overrides::default(),
+        );
         assert!(d.is_some_and(|d| {
             d.detected_by
                 .starts_with("header X-Salla-Signature; body: event")
         }));
         let snipcart = vec![("X-Snipcart-RequestToken".to_string(), "t".to_string())];
-        let d = detect_request(&body, Headers(&snipcart), Overrides::default());
+        let d = detect_request(
+            crate::model::doc::Doc::from_value(&body).root(),
+            Headers(&snipcart),
+            Overrides::default(),
+        );
         assert!(
             d.is_some_and(|d| d.provider.name() == "salla"
                 && d.note.is_some_and(|n| n.contains("Snipcart's")))
@@ -168,8 +191,12 @@ mod tests {
             provider: providers::find("salla"),
             event: Some("order.created"),
             secret: None,
+            max_errors: None,
         };
-        let d = detect(&json!({"hello": "world"}), forced);
+        let d = detect(
+            crate::model::doc::Doc::from_value(&json!({"hello": "world"})).root(),
+            forced,
+        );
         assert_eq!(
             d.as_ref().map(|d| d.schema.as_deref()),
             Some(Some("salla/order.created"))
@@ -182,7 +209,14 @@ mod tests {
             provider: providers::find("salla"),
             event: None,
             secret: None,
+            max_errors: None,
         };
-        assert_eq!(detect(&json!({"hello": "world"}), only_provider), None);
+        assert_eq!(
+            detect(
+                crate::model::doc::Doc::from_value(&json!({"hello": "world"})).root(),
+                only_provider
+            ),
+            None
+        );
     }
 }

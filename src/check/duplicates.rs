@@ -4,15 +4,13 @@
 //! says which value counts. It never prints and never fails: text it cannot
 //! follow yields no findings.
 //!
-//! It runs on every payload, so it first compares two counts (members the
-//! text spells out, members the parsed value kept) in one pass over the
-//! bytes without allocating, and walks the text with a key table per object
-//! only when they differ. The walk keeps its own stack, so nesting depth
+//! It runs on every payload, so it first asks the parsed document, which
+//! noted while parsing whether any object repeats a key, and walks the text
+//! with a key table per object only when one does. The walk keeps its own stack, so nesting depth
 //! cannot overflow the thread's.
 
 use crate::ingest::locate::{self, Position};
 use crate::ingest::payload::Payload;
-use serde_json::Value;
 use std::collections::HashMap;
 
 /// One occurrence of a key that a later occurrence in the same object
@@ -30,17 +28,12 @@ pub struct Duplicate {
 /// Every overridden occurrence of a repeated key in `payload`, in text
 /// order; empty (and cheap) when no object repeats a key.
 pub fn find(payload: &Payload) -> Vec<Duplicate> {
-    let bytes = payload.text.as_bytes();
+    if !payload.doc.has_duplicate_keys() {
+        return Vec::new();
+    }
     let Some(start) = payload.offset("") else {
         return Vec::new();
     };
-    let end = locate::value_end(bytes, start).unwrap_or(bytes.len());
-    let Some(body) = bytes.get(start..end) else {
-        return Vec::new();
-    };
-    if members_in_text(body) <= members_in_value(&payload.value) {
-        return Vec::new();
-    }
     let mut found = Vec::new();
     for (pointer, occurrences) in walk(&payload.text, start).unwrap_or_default() {
         let Some((last, earlier)) = occurrences.split_last() else {
@@ -58,46 +51,6 @@ pub fn find(payload: &Payload) -> Vec<Duplicate> {
     }
     found.sort_by_key(|d| d.position);
     found
-}
-
-/// Object members spelled out in JSON text: the colons outside strings.
-fn members_in_text(bytes: &[u8]) -> usize {
-    let mut count = 0;
-    let mut in_string = false;
-    let mut escaped = false;
-    for b in bytes {
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if *b == b'\\' {
-                escaped = true;
-            } else if *b == b'"' {
-                in_string = false;
-            }
-        } else if *b == b'"' {
-            in_string = true;
-        } else if *b == b':' {
-            count += 1;
-        }
-    }
-    count
-}
-
-/// Object members kept in a parsed value, over all its objects.
-fn members_in_value(value: &Value) -> usize {
-    let mut count = 0;
-    let mut stack = vec![value];
-    while let Some(value) = stack.pop() {
-        match value {
-            Value::Object(map) => {
-                count += map.len();
-                stack.extend(map.values());
-            }
-            Value::Array(items) => stack.extend(items),
-            _ => {}
-        }
-    }
-    count
 }
 
 /// One occurrence of a key.

@@ -12,8 +12,8 @@
 
 use crate::bundle::{catalog, explain};
 use crate::ingest::payload::Payload;
+use crate::model::doc::{Kind, Node};
 use crate::model::problem::{Problem, ProblemKind};
-use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock, PoisonError};
 
@@ -55,15 +55,15 @@ fn declared(schema: &str, shape: &str) -> Option<Vec<String>> {
 pub fn find(payload: &Payload, schema: &str) -> Vec<Problem> {
     let mut problems = Vec::new();
     // (pointer in the payload, the same with array indices as 0)
-    let mut stack: Vec<(String, String, &Value)> =
-        vec![(String::new(), String::new(), &payload.value)];
+    let mut stack: Vec<(String, String, Node<'_>)> =
+        vec![(String::new(), String::new(), payload.body())];
     while let Some((pointer, shape, value)) = stack.pop() {
-        match value {
-            Value::Object(map) => {
+        match value.kind() {
+            Kind::Object => {
                 if let Some(fields) = declared(schema, &shape) {
-                    for key in map.keys() {
-                        if let Some(meant) = misspelling(key, &fields, map) {
-                            let at = format!("{pointer}/{}", escape(key));
+                    for key in value.keys() {
+                        if let Some(meant) = misspelling(&key, &fields, value) {
+                            let at = format!("{pointer}/{}", escape(&key));
                             problems.push(Problem::at(
                                 &at,
                                 ProblemKind::MisspeltField,
@@ -73,15 +73,15 @@ pub fn find(payload: &Payload, schema: &str) -> Vec<Problem> {
                         }
                     }
                 }
-                for (key, child) in map {
+                for (key, child) in value.members() {
                     if child.is_object() || child.is_array() {
-                        let key = escape(key);
+                        let key = escape(&key);
                         stack.push((format!("{pointer}/{key}"), format!("{shape}/{key}"), child));
                     }
                 }
             }
-            Value::Array(items) => {
-                for (i, child) in items.iter().enumerate() {
+            Kind::Array => {
+                for (i, child) in value.elements().enumerate() {
                     if child.is_object() || child.is_array() {
                         stack.push((format!("{pointer}/{i}"), format!("{shape}/0"), child));
                     }
@@ -95,18 +95,14 @@ pub fn find(payload: &Payload, schema: &str) -> Vec<Problem> {
 
 /// The declared sibling `key` nearly equals, if `key` is not declared and
 /// that sibling is absent from the object.
-fn misspelling<'f>(
-    key: &str,
-    fields: &'f [String],
-    object: &Map<String, Value>,
-) -> Option<&'f str> {
+fn misspelling<'f>(key: &str, fields: &'f [String], object: Node<'_>) -> Option<&'f str> {
     if fields.iter().any(|f| f == key) {
         return None;
     }
     let folded = fold(key);
     fields
         .iter()
-        .filter(|f| !object.contains_key(f.as_str()))
+        .filter(|f| object.get(f).is_none())
         .find(|f| {
             fold(f) == folded
                 || (key.chars().count() >= 4
@@ -135,8 +131,8 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn object(value: Value) -> Map<String, Value> {
-        value.as_object().cloned().unwrap_or_default()
+    fn object(value: &serde_json::Value) -> crate::model::doc::Doc {
+        crate::model::doc::Doc::from_value(value)
     }
 
     #[test]
@@ -144,27 +140,28 @@ mod tests {
         let fields: Vec<String> = ["tracking_code", "reference_id", "status", "id"]
             .map(String::from)
             .to_vec();
-        let empty = object(json!({}));
+        let empty = object(&json!({}));
+        let empty = empty.root();
         assert_eq!(
-            misspelling("trackingCode", &fields, &empty),
+            misspelling("trackingCode", &fields, empty),
             Some("tracking_code")
         );
         assert_eq!(
-            misspelling("Tracking-Code", &fields, &empty),
+            misspelling("Tracking-Code", &fields, empty),
             Some("tracking_code")
         );
         assert_eq!(
-            misspelling("refrence_id", &fields, &empty),
+            misspelling("refrence_id", &fields, empty),
             Some("reference_id")
         );
-        assert_eq!(misspelling("stauts", &fields, &empty), Some("status"));
+        assert_eq!(misspelling("stauts", &fields, empty), Some("status"));
         // short keys need an exact fold: "ib" is not "id"
-        assert_eq!(misspelling("ib", &fields, &empty), None);
+        assert_eq!(misspelling("ib", &fields, empty), None);
         // declared keys and keys far from any are not
-        assert_eq!(misspelling("status", &fields, &empty), None);
-        assert_eq!(misspelling("checkout_id", &fields, &empty), None);
+        assert_eq!(misspelling("status", &fields, empty), None);
+        assert_eq!(misspelling("checkout_id", &fields, empty), None);
         // the sibling present already: two fields, not a typo
-        let both = object(json!({"tracking_code": "x"}));
-        assert_eq!(misspelling("trackingCode", &fields, &both), None);
+        let both = object(&json!({"tracking_code": "x"}));
+        assert_eq!(misspelling("trackingCode", &fields, both.root()), None);
     }
 }

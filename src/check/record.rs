@@ -10,6 +10,7 @@ use crate::check::validate::{self, Problem, ProblemKind, Verdict};
 use crate::check::{duplicates, misspelt};
 use crate::ingest::encoding;
 use crate::ingest::payload::{Parsed, Payload, SyntaxError};
+use crate::model::doc::{Kind, Node};
 use crate::model::signature::{self, Headers, Signature};
 use crate::model::summary::OrderSummary;
 use crate::providers::{self, Handle};
@@ -63,6 +64,10 @@ pub struct Record {
     pub note: Option<String>,
     /// Schema violations, syntax error or recognition failure.
     pub errors: Vec<Problem>,
+    /// Schema errors past `--max-errors`: counted, neither kept nor located
+    /// (the renderers add them to the count).
+    #[serde(skip)]
+    pub errors_omitted: usize,
     /// Deprecated fields and unusual values.
     pub warnings: Vec<Problem>,
     /// The captured request's signature or authentication; null when the
@@ -124,6 +129,7 @@ fn unparseable(err: &SyntaxError) -> Record {
         detected_by: None,
         note: err.decoded_from.as_deref().map(encoding::note),
         errors: vec![problem],
+        errors_omitted: 0,
         warnings: err
             .capture_note
             .iter()
@@ -144,8 +150,8 @@ pub fn inspect(parsed: &Parsed, overrides: Overrides<'_>) -> Record {
     if let (Parsed::Payload(payload), Some(provider), Some(event)) =
         (parsed, record.provider, &record.event)
     {
-        summary = Some(provider.summarize(event, &payload.value));
-        record.delivery_id = provider.delivery_id(&payload.value);
+        summary = Some(provider.summarize(event, payload.body()));
+        record.delivery_id = provider.delivery_id(payload.body());
     }
     record.summary = Some(summary);
     record
@@ -153,7 +159,7 @@ pub fn inspect(parsed: &Parsed, overrides: Overrides<'_>) -> Record {
 
 fn check_payload(payload: &Payload, overrides: Overrides<'_>) -> Record {
     let headers = Headers(&payload.headers);
-    let Some(detection) = detect::detect_request(&payload.value, headers, overrides) else {
+    let Some(detection) = detect::detect_request(payload.body(), headers, overrides) else {
         return unrecognised(payload, overrides);
     };
     let mut record = Record {
@@ -166,6 +172,7 @@ fn check_payload(payload: &Payload, overrides: Overrides<'_>) -> Record {
         detected_by: Some(detection.detected_by.clone()),
         note: detection.note.clone(),
         errors: Vec::new(),
+        errors_omitted: 0,
         warnings: Vec::new(),
         signature: None,
         summary: None,
@@ -178,7 +185,7 @@ fn check_payload(payload: &Payload, overrides: Overrides<'_>) -> Record {
     // So is an --event the detected provider does not document (a run
     // over several providers' payloads with one --event).
     let pointer = match overrides.event {
-        None => detection.provider.event_pointer(&payload.value),
+        None => detection.provider.event_pointer(payload.body()),
         Some(_) => Some(""),
     };
     if let Some(pointer) = pointer
@@ -202,15 +209,19 @@ fn check_payload(payload: &Payload, overrides: Overrides<'_>) -> Record {
     }
     match detection.schema_path() {
         Some(path) => {
-            let verdict = validate::validate(payload, &path).unwrap_or_else(|broken| Verdict {
-                errors: vec![Problem::at(
-                    "",
-                    ProblemKind::BrokenSchema,
-                    format!("bundled schema is broken: {broken}"),
-                    None,
-                )],
-                warnings: Vec::new(),
-            });
+            let verdict =
+                validate::validate(payload, &path, overrides.max_errors).unwrap_or_else(|broken| {
+                    Verdict {
+                        errors: vec![Problem::at(
+                            "",
+                            ProblemKind::BrokenSchema,
+                            format!("bundled schema is broken: {broken}"),
+                            None,
+                        )],
+                        warnings: Vec::new(),
+                        omitted: 0,
+                    }
+                });
             record.valid = Some(verdict.errors.is_empty());
             record.status = if verdict.errors.is_empty() {
                 Status::Valid
@@ -218,6 +229,7 @@ fn check_payload(payload: &Payload, overrides: Overrides<'_>) -> Record {
                 Status::Invalid
             };
             record.errors = verdict.errors;
+            record.errors_omitted = verdict.omitted;
             record.warnings = verdict.warnings;
             // Computed here, on the workers, so every format can show it.
             record.explain = record
@@ -315,10 +327,10 @@ fn unknown_event(detection: &Detection, then: &str) -> String {
 fn unrecognised(payload: &Payload, overrides: Overrides<'_>) -> Record {
     // The provider it came closest to, and what it lacked, where one did.
     let near = match overrides.provider {
-        Some(p) => p.near_miss(&payload.value).map(|m| (p, m)),
+        Some(p) => p.near_miss(payload.body()).map(|m| (p, m)),
         None => providers::REGISTRY
             .iter()
-            .find_map(|p| p.near_miss(&payload.value).map(|m| (*p, m))),
+            .find_map(|p| p.near_miss(payload.body()).map(|m| (*p, m))),
     };
     let pointer = near.as_ref().map_or("", |(_, m)| m.pointer);
     let message = match (&near, overrides.provider) {
@@ -332,7 +344,7 @@ fn unrecognised(payload: &Payload, overrides: Overrides<'_>) -> Record {
             "does not look like a webhook from {}; pass --event to validate it as one",
             p.title()
         ),
-        (None, None) => format!("not a recognised webhook: {}", shape(&payload.value)),
+        (None, None) => format!("not a recognised webhook: {}", shape(payload.body())),
     };
     Record {
         source: payload.source.clone(),
@@ -343,6 +355,7 @@ fn unrecognised(payload: &Payload, overrides: Overrides<'_>) -> Record {
         status: Status::Unrecognised,
         detected_by: None,
         note: None,
+        errors_omitted: 0,
         errors: vec![Problem::at(
             pointer,
             ProblemKind::Unrecognised,
@@ -359,28 +372,34 @@ fn unrecognised(payload: &Payload, overrides: Overrides<'_>) -> Record {
 }
 
 /// A few words on what the body is, for the unrecognised message.
-fn shape(value: &serde_json::Value) -> String {
-    use serde_json::Value;
-    match value {
-        Value::Object(map) if map.is_empty() => "an empty object".into(),
-        Value::Object(map) => {
-            let keys: Vec<String> = map
+fn shape(value: Node<'_>) -> String {
+    match value.kind() {
+        Kind::Object if value.is_empty() => "an empty object".into(),
+        Kind::Object => {
+            let keys: Vec<String> = value
                 .keys()
                 .take(5)
-                .map(|k| validate::shorten(k.clone(), 40))
+                .map(|k| validate::shorten(k.into_owned(), 40))
                 .collect();
-            let more = if map.len() > 5 { ", ..." } else { "" };
+            let more = if value.len() > 5 { ", ..." } else { "" };
             format!(
                 "no provider uses an object with keys {}{more}",
                 keys.join(", ")
             )
         }
-        Value::Array(items) if items.is_empty() => "an empty array".into(),
-        Value::Array(_) => "an array that is not a list of webhook objects".into(),
-        Value::Null => "null, where a JSON object was expected".into(),
-        Value::Bool(_) | Value::Number(_) | Value::String(_) => {
+        Kind::Array if value.is_empty() => "an empty array".into(),
+        Kind::Array => "an array that is not a list of webhook objects".into(),
+        Kind::Null => "null, where a JSON object was expected".into(),
+        Kind::True | Kind::False | Kind::Number | Kind::String => {
             "a single JSON value, where a JSON object was expected".into()
         }
+    }
+}
+
+impl Record {
+    /// How many errors the payload has, kept or not (`--max-errors`).
+    pub fn error_count(&self) -> usize {
+        self.errors.len() + self.errors_omitted
     }
 }
 

@@ -8,6 +8,7 @@
 
 use crate::bundle::schema;
 use crate::ingest::payload::Payload;
+use crate::model::doc::DocJson;
 pub use crate::model::problem::{Problem, ProblemKind};
 use jsonschema::Validator;
 use jsonschema::error::ValidationErrorKind;
@@ -20,22 +21,30 @@ pub struct Verdict {
     pub errors: Vec<Problem>,
     /// Things worth knowing that do not make the payload invalid.
     pub warnings: Vec<Problem>,
+    /// Errors past the limit asked for: counted, neither kept nor located.
+    #[serde(skip)]
+    pub omitted: usize,
 }
 
-/// Validates `payload` against the schema file `schema_path`.
-pub fn validate(payload: &Payload, schema_path: &str) -> anyhow::Result<Verdict> {
+/// Validates `payload` against the schema file `schema_path`, keeping and
+/// locating at most `limit` errors (`--max-errors`) and counting the rest.
+pub fn validate(
+    payload: &Payload,
+    schema_path: &str,
+    limit: Option<usize>,
+) -> anyhow::Result<Verdict> {
     let validator = schema::validator(schema_path)?;
-    Ok(check(payload, validator))
+    Ok(check(payload, validator, limit.unwrap_or(usize::MAX)))
 }
 
-fn check(payload: &Payload, validator: &Validator) -> Verdict {
+fn check(payload: &Payload, validator: &Validator<DocJson>, limit: usize) -> Verdict {
     let mut verdict = Verdict::default();
     // Most payloads are valid and warning-free: `is_valid` says so without
     // building errors (a warning keyword that fires makes it false too).
-    if validator.is_valid(&payload.value) {
+    if validator.is_valid(payload.body()) {
         return verdict;
     }
-    for error in validator.iter_errors(&payload.value) {
+    for error in validator.iter_errors(payload.body()) {
         let kind = match error.kind() {
             ValidationErrorKind::Required { property } => ProblemKind::Required {
                 property: property
@@ -45,6 +54,10 @@ fn check(payload: &Payload, validator: &Validator) -> Verdict {
             other => ProblemKind::Schema(other.keyword().to_string()),
         };
         let warning = schema::WARNING_KEYWORDS.contains(&kind.keyword());
+        if !warning && verdict.errors.len() >= limit {
+            verdict.omitted += 1;
+            continue;
+        }
         let pointer = error.instance_path().to_string();
         let message = shorten(message_of(&error), MAX_MESSAGE);
         let problem = Problem::at(&pointer, kind, message, payload.position(&pointer));
@@ -150,7 +163,11 @@ mod tests {
     #[test]
     fn errors_carry_pointer_keyword_and_position() {
         let text = "{\n  \"eventName\": \"order.refund.created\",\n  \"mode\": \"Live\",\n  \"createdOn\": \"2024-01-01T00:00:00Z\",\n  \"content\": {\"orderToken\": 7}\n}";
-        let verdict = validate(&payload(text), "snipcart/order.refund.created.schema.json");
+        let verdict = validate(
+            &payload(text),
+            "snipcart/order.refund.created.schema.json",
+            None,
+        );
         let verdict = verdict.unwrap_or_default();
         let token = verdict
             .errors

@@ -153,6 +153,7 @@ pub fn timelines(
             record.summary.clone().flatten(),
         ) {
             (Some(provider), Some(event), Some(summary)) => {
+                let error_count = record.error_count();
                 deliveries.push(Delivery {
                     source: record.source,
                     provider,
@@ -162,7 +163,7 @@ pub fn timelines(
                     verdict: Verdict {
                         valid: record.valid,
                         verdict: record.status,
-                        error_count: record.errors.len(),
+                        error_count,
                         first_error: record.errors.into_iter().next(),
                     },
                 });
@@ -232,6 +233,7 @@ fn each_record(
         provider: settings.provider,
         event: settings.event.as_deref(),
         secret: settings.secret.as_ref(),
+        max_errors: settings.max_errors,
     };
     let (inputs, notes) = input::resolve_walking(&settings.inputs, &settings.walking);
     for note in &notes {

@@ -29,6 +29,7 @@ pub fn diff(
         provider,
         event: None,
         secret: None,
+        max_errors: None,
     };
     diff::compare(&old, &new, overrides, all)
 }

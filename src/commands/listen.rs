@@ -374,6 +374,7 @@ fn checked(shared: &Shared, received: Received) -> Delivery {
         provider: shared.provider,
         event: None,
         secret: shared.secret.as_ref(),
+        max_errors: None,
     };
     let capture = received.capture();
     let name = received.name();

@@ -11,8 +11,8 @@
 use crate::ingest::capture::{self, Body, Broken, Entry};
 use crate::ingest::input::Source;
 use crate::ingest::locate::{self, Index, Position};
+use crate::model::doc::{Doc, Kind, Node};
 use crate::model::problem::ProblemKind;
-use serde_json::Value;
 use std::sync::Arc;
 
 /// One webhook body and where it came from.
@@ -21,11 +21,13 @@ pub struct Payload {
     /// How the user sees it: `path`, `path#/2` for a batch element, `-` for stdin.
     pub source: String,
     /// The whole text of the document the body is part of.
-    pub text: Arc<str>,
+    pub text: Arc<String>,
     /// The pointer of this body inside `text` (empty, or `/N` for a batch element).
     pub prefix: String,
-    /// The parsed body.
-    pub value: Value,
+    /// The parsed document the body is part of (shared by a batch).
+    pub doc: Arc<Doc>,
+    /// The body's number in `doc` (0, or an element's for a batch).
+    pub node: u32,
     /// The captured request's headers (empty for a bare body).
     pub headers: Arc<[(String, String)]>,
     /// Where `text` starts in the input, so positions are the input's own;
@@ -47,6 +49,11 @@ pub struct Payload {
 }
 
 impl Payload {
+    /// The parsed body.
+    pub fn body(&self) -> Node<'_> {
+        self.doc.node(self.node).unwrap_or_else(|| self.doc.root())
+    }
+
     /// The body's bytes as received, which is what a provider signs: `text`
     /// with the byte order mark put back if the body had one.
     pub fn raw(&self) -> std::borrow::Cow<'_, [u8]> {
@@ -69,8 +76,7 @@ impl Payload {
 
     /// Byte offset in `text` of the value at `pointer` inside this body.
     pub fn offset(&self, pointer: &str) -> Option<usize> {
-        let full = format!("{}{}", self.prefix, pointer);
-        self.index.locate(&self.text, &full)
+        self.body().pointer(pointer).map(Node::start)
     }
 }
 
@@ -153,11 +159,11 @@ pub fn parse_body(body: Body) -> Vec<Parsed> {
         entry,
     } = body;
     let headers: Arc<[(String, String)]> = headers.into();
-    let owned = bytes;
+    let mut owned = bytes;
     let bom = owned.starts_with(b"\xEF\xBB\xBF");
     let bytes = owned.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&owned);
-    let text = match decode(bytes) {
-        Ok(text) => text,
+    match decode(bytes) {
+        Ok(_) => {}
         Err((message, position)) => {
             return vec![Parsed::Syntax(SyntaxError {
                 source: name,
@@ -170,13 +176,18 @@ pub fn parse_body(body: Body) -> Vec<Parsed> {
             })];
         }
     };
-    // The text is kept (problems are located in it): copied once into its
-    // shared home, and the bytes it came from let go before the parse, so
-    // the input is held once, not twice, beside the parsed value.
-    let text: Arc<str> = Arc::from(text);
-    drop(owned);
-    let value: Value = match serde_json::from_str(&text) {
-        Ok(value) => value,
+    // The text is kept (problems are located in it): the bytes themselves
+    // become it, moved and not copied, so the input is held once.
+    if bom {
+        owned.drain(..3);
+    }
+    let text = Arc::new(String::from_utf8(owned).unwrap_or_else(|err| {
+        // `decode` found it UTF-8; should that ever disagree, the text
+        // is still shown rather than lost.
+        String::from_utf8_lossy(err.as_bytes()).into_owned()
+    }));
+    let doc = match Doc::parse(Arc::clone(&text)) {
+        Ok(doc) => Arc::new(doc),
         Err(err) => {
             let mut error = syntax_error(name, text.as_bytes(), &err);
             error.position = shift(error.position, origin);
@@ -187,16 +198,18 @@ pub fn parse_body(body: Body) -> Vec<Parsed> {
         }
     };
     let index = Arc::new(Index::default());
-    match value {
-        Value::Array(items) if !items.is_empty() && items.iter().all(Value::is_object) => items
-            .into_iter()
+    let root = doc.root();
+    match root.kind() {
+        Kind::Array if !root.is_empty() && root.elements().all(Node::is_object) => root
+            .elements()
             .enumerate()
-            .map(|(i, value)| {
+            .map(|(i, element)| {
                 Parsed::Payload(Payload {
                     source: format!("{name}#/{i}"),
                     text: Arc::clone(&text),
                     prefix: format!("/{i}"),
-                    value,
+                    doc: Arc::clone(&doc),
+                    node: element.index(),
                     headers: Arc::clone(&headers),
                     origin,
                     capture_note: note.clone(),
@@ -207,11 +220,12 @@ pub fn parse_body(body: Body) -> Vec<Parsed> {
                 })
             })
             .collect(),
-        value => vec![Parsed::Payload(Payload {
+        _ => vec![Parsed::Payload(Payload {
             source: name,
             text,
             prefix: String::new(),
-            value,
+            node: 0,
+            doc: Arc::clone(&doc),
             headers,
             origin,
             capture_note: note,

@@ -10,6 +10,7 @@ use crate::check::detect::{self, Overrides};
 use crate::ingest::capture::Body;
 use crate::ingest::input::Input;
 use crate::ingest::reader;
+use crate::model::doc::Doc;
 use crate::model::signature::{Headers, Secret};
 use crate::providers::Provider;
 use anyhow::{Context, Result, anyhow, bail};
@@ -164,8 +165,9 @@ fn credential(name: &str) -> bool {
 
 /// The provider the body (and its headers) look like.
 fn detected(bytes: &[u8], headers: &[(String, String)]) -> Option<&'static dyn Provider> {
-    let value: Value = serde_json::from_slice(bytes).ok()?;
-    detect::detect_request(&value, Headers(headers), Overrides::default())
+    let text = std::str::from_utf8(bytes).ok()?;
+    let doc = Doc::parse_str(text).ok()?;
+    detect::detect_request(doc.root(), Headers(headers), Overrides::default())
         .map(|detection| detection.provider.0)
 }
 

@@ -2,9 +2,9 @@
 //! (fields described in `docs/providers.md`), filled by each provider's
 //! `summarize`. Field names are part of the JSON output.
 
+use crate::model::doc::Node;
 use crate::model::timestamp;
 use serde::Serialize;
-use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// The provider-neutral stage of an order.
@@ -160,18 +160,20 @@ fn details_as_map<S: serde::Serializer>(
 }
 
 /// A value as text: strings as they are, numbers with their own digits.
-pub fn text(value: Option<&Value>) -> Option<String> {
-    match value? {
-        Value::String(s) if !s.is_empty() => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
+pub fn text(value: Option<Node<'_>>) -> Option<String> {
+    let value = value?;
+    if let Some(s) = value.as_str() {
+        return (!s.is_empty()).then(|| s.into_owned());
     }
+    value
+        .number()
+        .map(str::to_string)
+        .or_else(|| value.as_bool().map(|b| b.to_string()))
 }
 
 /// The value at a JSON pointer, as text.
-pub fn text_at(body: &Value, pointer: &str) -> Option<String> {
-    text(body.pointer(pointer))
+pub fn text_at<'a>(body: impl Into<Option<Node<'a>>>, pointer: &str) -> Option<String> {
+    text(body.into()?.pointer(pointer))
 }
 
 /// Upper-cases a currency code.
@@ -181,9 +183,9 @@ pub fn currency(value: Option<String>) -> Option<String> {
 
 /// Normalises a timestamp value in one of `formats` to RFC 3339 text (the
 /// text as it is when it has none of them).
-pub fn occurred(value: Option<&Value>, formats: &[timestamp::Format]) -> Option<String> {
+pub fn occurred(value: Option<Node<'_>>, formats: &[timestamp::Format]) -> Option<String> {
     let raw = value?.as_str()?;
-    Some(timestamp::parse(raw, formats).map_or_else(|| raw.to_string(), |o| o.text))
+    Some(timestamp::parse(&raw, formats).map_or_else(|| raw.into_owned(), |o| o.text))
 }
 
 /// Joins non-empty name parts with a space.
@@ -204,13 +206,14 @@ mod tests {
 
     #[test]
     fn numbers_keep_their_digits() {
-        let body: Value =
-            serde_json::from_str(r#"{"a": 330.10, "b": 0.1, "c": 12345678901234567890.05}"#)
-                .unwrap_or_default();
-        assert_eq!(text_at(&body, "/a").as_deref(), Some("330.10"));
-        assert_eq!(text_at(&body, "/b").as_deref(), Some("0.1"));
+        let doc = crate::model::doc::Doc::parse_str(
+            r#"{"a": 330.10, "b": 0.1, "c": 12345678901234567890.05}"#,
+        );
+        let body = doc.as_ref().ok().map(crate::model::doc::Doc::root);
+        assert_eq!(text_at(body, "/a").as_deref(), Some("330.10"));
+        assert_eq!(text_at(body, "/b").as_deref(), Some("0.1"));
         assert_eq!(
-            text_at(&body, "/c").as_deref(),
+            text_at(body, "/c").as_deref(),
             Some("12345678901234567890.05")
         );
     }
@@ -229,13 +232,11 @@ mod tests {
             Some("Geeks Snipcart")
         );
         assert_eq!(full_name(&[None]), None);
-        assert_eq!(text(Some(&json!(""))), None);
+        let empty = crate::model::doc::Doc::from_value(&json!(""));
+        assert_eq!(text(Some(empty.root())), None);
+        let time = crate::model::doc::Doc::from_value(&json!("2023-01-01T12:00:00.0000000"));
         assert_eq!(
-            occurred(
-                Some(&json!("2023-01-01T12:00:00.0000000")),
-                &[timestamp::Format::Iso8601]
-            )
-            .as_deref(),
+            occurred(Some(time.root()), &[timestamp::Format::Iso8601]).as_deref(),
             Some("2023-01-01T12:00:00")
         );
     }

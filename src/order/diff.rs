@@ -9,6 +9,7 @@
 
 use crate::check::detect::{self, Overrides};
 use crate::ingest::payload::Payload;
+use crate::model::doc::{Kind as Shape, Node};
 use crate::model::summary::OrderSummary;
 use crate::providers::Handle;
 use serde::Serialize;
@@ -90,7 +91,7 @@ pub fn compare(
     all: bool,
 ) -> anyhow::Result<DiffReport> {
     let detect = |p: &Payload| {
-        detect::detect(&p.value, overrides).ok_or_else(|| {
+        detect::detect(p.body(), overrides).ok_or_else(|| {
             anyhow::anyhow!(
                 "{}: not a recognised webhook (use --provider to say whose it is)",
                 p.source
@@ -108,8 +109,8 @@ pub fn compare(
         );
     }
     let provider = a.provider;
-    let before = provider.summarize(&a.event, &old.value);
-    let after = provider.summarize(&b.event, &new.value);
+    let before = provider.summarize(&a.event, old.body());
+    let after = provider.summarize(&b.event, new.body());
     let mut warnings = Vec::new();
     if let (Some(x), Some(y)) = (&before.order_id, &after.order_id)
         && x != y
@@ -133,8 +134,8 @@ pub fn compare(
         warnings,
         changes: summary_changes(&before, &after),
         raw_changes: raw_changes(
-            &old.value,
-            &new.value,
+            old.body(),
+            new.body(),
             Rules {
                 ignored,
                 identity_keys: provider.identity_keys(),
@@ -234,14 +235,14 @@ impl Paths {
 
 /// Pending work of the diff walk: compare two values, or report a change.
 enum Work<'v> {
-    Compare(Paths, &'v Value, &'v Value),
+    Compare(Paths, Node<'v>, Node<'v>),
     Report(RawChange),
 }
 
 /// The raw changes from `old` to `new` in document order, leaving out the
 /// `ignored` pointers (and everything below them). Walks with an explicit
 /// stack, so deep documents cannot overflow the call stack.
-pub fn raw_changes(old: &Value, new: &Value, rules: Rules<'_>) -> Vec<RawChange> {
+pub fn raw_changes(old: Node<'_>, new: Node<'_>, rules: Rules<'_>) -> Vec<RawChange> {
     let is_ignored = |pointer: &str| {
         rules.ignored.iter().any(|i| {
             pointer == *i
@@ -268,12 +269,12 @@ pub fn raw_changes(old: &Value, new: &Value, rules: Rules<'_>) -> Vec<RawChange>
             continue;
         }
         let mut next = Vec::new();
-        match (a, b) {
-            (Value::Object(x), Value::Object(y)) => compare_objects(&paths, x, y, &mut next),
-            (Value::Array(x), Value::Array(y)) => {
-                compare_arrays(&paths, x, y, rules.identity_keys, &mut next);
+        match (a.kind(), b.kind()) {
+            (Shape::Object, Shape::Object) => compare_objects(&paths, a, b, &mut next),
+            (Shape::Array, Shape::Array) => {
+                compare_arrays(&paths, a, b, rules.identity_keys, &mut next);
             }
-            _ if a != b => next.push(Work::Report(change(
+            _ if !same(a, b) => next.push(Work::Report(change(
                 paths.new.clone(),
                 Kind::Changed,
                 Some(a),
@@ -288,12 +289,27 @@ pub fn raw_changes(old: &Value, new: &Value, rules: Rules<'_>) -> Vec<RawChange>
     changes
 }
 
-fn change(pointer: String, kind: Kind, before: Option<&Value>, after: Option<&Value>) -> RawChange {
+/// Whether two values that are not both objects or both arrays are equal
+/// as `Value`s are: same kind, same text (numbers keep their digits).
+fn same(a: Node<'_>, b: Node<'_>) -> bool {
+    match (a.kind(), b.kind()) {
+        (Shape::String, Shape::String) => a.as_str() == b.as_str(),
+        (Shape::Number, Shape::Number) => a.number() == b.number(),
+        (x, y) => x == y && !matches!(x, Shape::Object | Shape::Array),
+    }
+}
+
+fn change(
+    pointer: String,
+    kind: Kind,
+    before: Option<Node<'_>>,
+    after: Option<Node<'_>>,
+) -> RawChange {
     RawChange {
         pointer,
         kind,
-        before: before.cloned(),
-        after: after.cloned(),
+        before: before.map(Node::to_value),
+        after: after.map(Node::to_value),
     }
 }
 
@@ -301,22 +317,17 @@ fn escape(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
-fn compare_objects<'v>(
-    paths: &Paths,
-    x: &'v Map<String, Value>,
-    y: &'v Map<String, Value>,
-    next: &mut Vec<Work<'v>>,
-) {
-    for (key, a) in x {
-        let here = paths.child(&escape(key), &escape(key));
-        next.push(match y.get(key) {
+fn compare_objects<'v>(paths: &Paths, x: Node<'v>, y: Node<'v>, next: &mut Vec<Work<'v>>) {
+    for (key, a) in x.members() {
+        let here = paths.child(&escape(&key), &escape(&key));
+        next.push(match y.get(&key) {
             Some(b) => Work::Compare(here, a, b),
             None => Work::Report(change(here.old, Kind::Removed, Some(a), None)),
         });
     }
-    for (key, b) in y {
-        if !x.contains_key(key) {
-            let here = paths.child(&escape(key), &escape(key));
+    for (key, b) in y.members() {
+        if x.get(&key).is_none() {
+            let here = paths.child(&escape(&key), &escape(&key));
             next.push(Work::Report(change(here.new, Kind::Added, None, Some(b))));
         }
     }
@@ -324,14 +335,14 @@ fn compare_objects<'v>(
 
 /// The identity of every element under one key, if all elements have a
 /// distinct one.
-fn identities<'k>(items: &[Value], keys: &[&'k str]) -> Option<(&'k str, Vec<String>)> {
+fn identities<'k>(items: &[Node<'_>], keys: &[&'k str]) -> Option<(&'k str, Vec<String>)> {
     keys.iter().find_map(|key| {
         let ids: Option<Vec<String>> = items
             .iter()
             .map(|item| {
-                item.get(*key)
+                item.get(key)
                     .filter(|v| !v.is_null())
-                    .map(Value::to_string)
+                    .map(|v| v.to_value().to_string())
             })
             .collect();
         let ids = ids?;
@@ -344,12 +355,14 @@ fn identities<'k>(items: &[Value], keys: &[&'k str]) -> Option<(&'k str, Vec<Str
 
 fn compare_arrays<'v>(
     paths: &Paths,
-    x: &'v [Value],
-    y: &'v [Value],
+    x: Node<'v>,
+    y: Node<'v>,
     keys: &[&str],
     next: &mut Vec<Work<'v>>,
 ) {
-    let matched = match (identities(x, keys), identities(y, keys)) {
+    let x: Vec<Node<'v>> = x.elements().collect();
+    let y: Vec<Node<'v>> = y.elements().collect();
+    let matched = match (identities(&x, keys), identities(&y, keys)) {
         (Some((kx, ix)), Some((ky, iy))) if kx == ky && !x.is_empty() && !y.is_empty() => {
             Some((ix, iy))
         }
@@ -359,9 +372,9 @@ fn compare_arrays<'v>(
         for i in 0..x.len().max(y.len()) {
             let here = paths.child(&i.to_string(), &i.to_string());
             next.push(match (x.get(i), y.get(i)) {
-                (Some(a), Some(b)) => Work::Compare(here, a, b),
-                (Some(a), None) => Work::Report(change(here.old, Kind::Removed, Some(a), None)),
-                (None, b) => Work::Report(change(here.new, Kind::Added, None, b)),
+                (Some(a), Some(b)) => Work::Compare(here, *a, *b),
+                (Some(a), None) => Work::Report(change(here.old, Kind::Removed, Some(*a), None)),
+                (None, b) => Work::Report(change(here.new, Kind::Added, None, b.copied())),
             });
         }
         return;
@@ -372,22 +385,25 @@ fn compare_arrays<'v>(
         old_ids.iter().enumerate().map(|(i, id)| (id, i)).collect();
     // walk the new order; removed elements come after, at their old index
     for (j, id) in new_ids.iter().enumerate() {
-        next.push(match old_index.get(id) {
-            Some(&i) => Work::Compare(paths.child(&i.to_string(), &j.to_string()), &x[i], &y[j]),
+        let (Some(&b), at) = (y.get(j), old_index.get(id)) else {
+            continue;
+        };
+        next.push(match at.and_then(|&i| x.get(i).map(|a| (i, *a))) {
+            Some((i, a)) => Work::Compare(paths.child(&i.to_string(), &j.to_string()), a, b),
             None => Work::Report(change(
                 format!("{}/{j}", paths.new),
                 Kind::Added,
                 None,
-                Some(&y[j]),
+                Some(b),
             )),
         });
     }
     for (i, id) in old_ids.iter().enumerate() {
-        if !new_index.contains_key(id) {
+        if let (false, Some(&a)) = (new_index.contains_key(id), x.get(i)) {
             next.push(Work::Report(change(
                 format!("{}/{i}", paths.old),
                 Kind::Removed,
-                Some(&x[i]),
+                Some(a),
                 None,
             )));
         }
@@ -402,17 +418,28 @@ mod tests {
     #[test]
     fn identical_documents_have_no_changes() {
         let v = json!({"a": [1, {"id": 1}], "b": {"c": null}});
-        assert!(raw_changes(&v, &v, Rules::GENERIC).is_empty());
+        assert!(
+            raw_changes(
+                crate::model::doc::Doc::from_value(&v).root(),
+                crate::model::doc::Doc::from_value(&v).root(),
+                Rules::GENERIC
+            )
+            .is_empty()
+        );
     }
 
     #[test]
     fn reports_added_removed_changed_in_document_order() {
         let old = json!({"status": "confirmed", "gone": 1, "nested": {"x": 1}});
         let new = json!({"status": "processed", "nested": {"x": 2}, "new/key": true});
-        let got: Vec<(String, Kind)> = raw_changes(&old, &new, Rules::GENERIC)
-            .into_iter()
-            .map(|c| (c.pointer, c.kind))
-            .collect();
+        let got: Vec<(String, Kind)> = raw_changes(
+            crate::model::doc::Doc::from_value(&old).root(),
+            crate::model::doc::Doc::from_value(&new).root(),
+            Rules::GENERIC,
+        )
+        .into_iter()
+        .map(|c| (c.pointer, c.kind))
+        .collect();
         assert!(got.contains(&("/status".into(), Kind::Changed)));
         assert!(got.contains(&("/gone".into(), Kind::Removed)));
         assert!(got.contains(&("/nested/x".into(), Kind::Changed)));
@@ -424,10 +451,14 @@ mod tests {
     fn arrays_with_ids_are_matched_by_id() {
         let old = json!({"items": [{"id": "a", "q": 1}, {"id": "b", "q": 1}]});
         let new = json!({"items": [{"id": "z", "q": 5}, {"id": "a", "q": 1}, {"id": "b", "q": 2}]});
-        let got: Vec<(String, Kind)> = raw_changes(&old, &new, Rules::GENERIC)
-            .into_iter()
-            .map(|c| (c.pointer, c.kind))
-            .collect();
+        let got: Vec<(String, Kind)> = raw_changes(
+            crate::model::doc::Doc::from_value(&old).root(),
+            crate::model::doc::Doc::from_value(&new).root(),
+            Rules::GENERIC,
+        )
+        .into_iter()
+        .map(|c| (c.pointer, c.kind))
+        .collect();
         assert_eq!(
             got,
             vec![
@@ -442,7 +473,11 @@ mod tests {
         // found by the property test: element id 3 moved from index 0 to 1
         let old = json!([{"id": 3, "v": [null]}]);
         let new = json!([{"id": 0, "v": null}, {"id": 3, "v": []}]);
-        let got = raw_changes(&old, &new, Rules::GENERIC);
+        let got = raw_changes(
+            crate::model::doc::Doc::from_value(&old).root(),
+            crate::model::doc::Doc::from_value(&new).root(),
+            Rules::GENERIC,
+        );
         let removed = got
             .iter()
             .find(|c| c.kind == Kind::Removed)
@@ -456,8 +491,8 @@ mod tests {
         let old = json!({"event_id": "1", "retry_count": 0, "payload": {"s": 1}});
         let new = json!({"event_id": "2", "retry_count": 1, "payload": {"s": 2}});
         let got = raw_changes(
-            &old,
-            &new,
+            crate::model::doc::Doc::from_value(&old).root(),
+            crate::model::doc::Doc::from_value(&new).root(),
             Rules {
                 ignored: &["/event_id", "/retry_count"],
                 ..Rules::GENERIC

@@ -7,8 +7,8 @@
 //! What users need of these facts: `docs/providers.md`.
 
 use super::{Clue, Provider, keys_present, str_field};
+use crate::model::doc::{Field, Node};
 use crate::model::summary::{Category, OrderSummary, occurred, text, text_at};
-use serde_json::{Map, Value};
 
 /// The Logitrail provider.
 pub struct Logitrail;
@@ -35,10 +35,10 @@ impl Provider for Logitrail {
     fn other_events(&self) -> &'static [&'static str] {
         OTHER_EVENTS
     }
-    fn event_pointer(&self, body: &Value) -> Option<&'static str> {
+    fn event_pointer(&self, body: Node<'_>) -> Option<&'static str> {
         body.get("event_type").map(|_| "/event_type")
     }
-    fn near_miss(&self, body: &Value) -> Option<super::NearMiss> {
+    fn near_miss(&self, body: Node<'_>) -> Option<super::NearMiss> {
         super::near_miss(
             body,
             &[
@@ -53,7 +53,7 @@ impl Provider for Logitrail {
                 (
                     "/event_type",
                     "event_type",
-                    |v| v.is_some_and(Value::is_string),
+                    |v| v.is_some_and(Node::is_string),
                     "event_type is not a string",
                 ),
                 ("/payload", "payload", |v| v.is_some(), "has no payload"),
@@ -73,12 +73,11 @@ impl Provider for Logitrail {
         EVENTS
     }
 
-    fn recognise(&self, body: &Value) -> Option<Clue> {
-        let object = body.as_object()?;
+    fn recognise(&self, body: Node<'_>) -> Option<Clue> {
+        let object = body.is_object().then_some(body)?;
         if let Some(event) = str_field(object, "event_type") {
-            if !object.contains_key("payload") {
-                return None;
-            }
+            // an event_type without a payload is not Logitrail's envelope
+            object.get("payload")?;
             return Some(Clue {
                 event: event.to_string(),
                 detected_by: format!(
@@ -91,7 +90,7 @@ impl Provider for Logitrail {
         recognise_bare(object)
     }
 
-    fn summarize(&self, _event: &str, body: &Value) -> OrderSummary {
+    fn summarize(&self, _event: &str, body: Node<'_>) -> OrderSummary {
         summarize(body)
     }
 
@@ -103,20 +102,20 @@ impl Provider for Logitrail {
         "Logitrail does not sign its webhooks; integrations protect the URL with HTTP Basic auth"
     }
 
-    fn delivery_id(&self, body: &Value) -> Option<String> {
+    fn delivery_id(&self, body: Node<'_>) -> Option<String> {
         text(body.get("event_id"))
     }
 }
 
 /// A bare payload: an `order` object whose `id` is Logitrail's 24-hex id.
 /// `shipment` present means `order.shipped` (the only order event with one).
-fn recognise_bare(object: &Map<String, Value>) -> Option<Clue> {
-    let order = object.get("order")?.as_object()?;
+fn recognise_bare(object: Node<'_>) -> Option<Clue> {
+    let order = object.get("order").filter(|o| o.is_object())?;
     let id = str_field(order, "id")?;
-    if !is_object_id(id) {
+    if !is_object_id(&id) {
         return None;
     }
-    let shipped = object.get("shipment").is_some_and(Value::is_object);
+    let shipped = object.get("shipment").is_some_and(Node::is_object);
     let (event, why) = if shipped {
         ("order.shipped", "shipment present")
     } else {
@@ -149,13 +148,13 @@ impl Logitrail {
 }
 
 /// The envelope's `payload`, or the body itself when it is a bare payload.
-fn payload(body: &Value) -> &Value {
+fn payload(body: Node<'_>) -> Node<'_> {
     body.get("payload").unwrap_or(body)
 }
 
-pub(crate) fn summarize(body: &Value) -> OrderSummary {
+pub(crate) fn summarize(body: Node<'_>) -> OrderSummary {
     let payload = payload(body);
-    let order = payload.get("order").unwrap_or(&Value::Null);
+    let order = payload.get("order");
     let merchants_order = order.get("merchants_order");
     let status = text(order.get("status"));
     let mut summary = OrderSummary {
@@ -196,7 +195,10 @@ mod tests {
     fn recognises_envelopes() {
         let body = json!({"event_type": "order.shipped", "event_id": "x", "payload": {}});
         assert_eq!(
-            Logitrail.recognise(&body).map(|c| c.event).as_deref(),
+            Logitrail
+                .recognise(crate::model::doc::Doc::from_value(&body).root())
+                .map(|c| c.event)
+                .as_deref(),
             Some("order.shipped")
         );
     }
@@ -207,11 +209,17 @@ mod tests {
         let info = json!({"order": {"id": id, "status": "confirmed"}});
         let shipped = json!({"order": {"id": id}, "shipment": {"id": id}});
         assert_eq!(
-            Logitrail.recognise(&info).map(|c| c.event).as_deref(),
+            Logitrail
+                .recognise(crate::model::doc::Doc::from_value(&info).root())
+                .map(|c| c.event)
+                .as_deref(),
             Some("order.info.change")
         );
         assert_eq!(
-            Logitrail.recognise(&shipped).map(|c| c.event).as_deref(),
+            Logitrail
+                .recognise(crate::model::doc::Doc::from_value(&shipped).root())
+                .map(|c| c.event)
+                .as_deref(),
             Some("order.shipped")
         );
     }
@@ -237,7 +245,7 @@ mod tests {
         let bare = json!({"order": {"id": id, "merchants_order": {"id": "KV-1", "time": 1}, "status": "processed"},
                           "shipment": {"id": id, "carrier_tracking_code": "JJFI1"}});
         let envelope = json!({"event_type": "order.shipped", "ts": "2016-01-18T08:17:55+00:00", "payload": bare.clone()});
-        let s = summarize(&envelope);
+        let s = summarize(crate::model::doc::Doc::from_value(&envelope).root());
         assert_eq!(s.order_number.as_deref(), Some("KV-1"));
         assert_eq!(s.status_category, Some(Category::Shipped));
         assert_eq!(s.occurred_at.as_deref(), Some("2016-01-18T08:17:55+00:00"));
@@ -246,16 +254,25 @@ mod tests {
             s.tracking_number, None,
             "the carrier code is not the customer's tracking number"
         );
-        assert_eq!(summarize(&bare).order_id, s.order_id);
+        assert_eq!(
+            summarize(crate::model::doc::Doc::from_value(&bare).root()).order_id,
+            s.order_id
+        );
     }
 
     #[test]
     fn ignores_orders_without_object_id() {
         assert!(
             Logitrail
-                .recognise(&json!({"order": {"id": "123"}}))
+                .recognise(
+                    crate::model::doc::Doc::from_value(&json!({"order": {"id": "123"}})).root()
+                )
                 .is_none()
         );
-        assert!(Logitrail.recognise(&json!({"order": {"id": 5}})).is_none());
+        assert!(
+            Logitrail
+                .recognise(crate::model::doc::Doc::from_value(&json!({"order": {"id": 5}})).root())
+                .is_none()
+        );
     }
 }

@@ -10,10 +10,10 @@ pub mod ongoing;
 pub mod salla;
 pub mod snipcart;
 
+use crate::model::doc::Node;
 use crate::model::signature::{Headers, Secret, Signature, basic_auth, transport_auth};
 use crate::model::summary::OrderSummary;
 pub use crate::model::timestamp::Format as TimestampFormat;
-use serde_json::{Map, Value};
 
 /// What a provider's recogniser concluded about one webhook body.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,21 +46,21 @@ pub trait Provider: Sync {
     }
     /// The JSON pointer where `body` names its event (`/event`), if it does
     /// (an event told from the body's shape is never "unknown").
-    fn event_pointer(&self, body: &Value) -> Option<&'static str> {
+    fn event_pointer(&self, body: Node<'_>) -> Option<&'static str> {
         let _ = body;
         None
     }
     /// For a body no provider recognised: whether it looks like this
     /// provider's (most of its envelope keys) and what it lacks, for an
     /// honest "unrecognised" message at the right place.
-    fn near_miss(&self, body: &Value) -> Option<NearMiss> {
+    fn near_miss(&self, body: Node<'_>) -> Option<NearMiss> {
         let _ = body;
         None
     }
     /// Recognises a webhook body of this provider, or says nothing.
-    fn recognise(&self, body: &Value) -> Option<Clue>;
+    fn recognise(&self, body: Node<'_>) -> Option<Clue>;
     /// Maps a body of `event` into the normalised order summary.
-    fn summarize(&self, event: &str, body: &Value) -> OrderSummary;
+    fn summarize(&self, event: &str, body: Node<'_>) -> OrderSummary;
     /// JSON pointers of delivery metadata (event ids, retry counts, webhook
     /// ids) that `whi diff` leaves out unless `--all`.
     fn delivery_metadata(&self) -> &'static [&'static str] {
@@ -85,7 +85,7 @@ pub trait Provider: Sync {
     }
     /// What identifies one delivery of one event, when the body says: two
     /// bodies with the same id are the same event delivered twice.
-    fn delivery_id(&self, body: &Value) -> Option<String> {
+    fn delivery_id(&self, body: Node<'_>) -> Option<String> {
         let _ = body;
         None
     }
@@ -169,24 +169,24 @@ pub struct NearMiss {
 pub(crate) type Rule = (
     &'static str,
     &'static str,
-    fn(Option<&Value>) -> bool,
+    fn(Option<Node<'_>>) -> bool,
     &'static str,
 );
 
 /// A near miss when at least two of `envelope`'s keys are present: the
 /// first of `rules` that fails says what the body lacks.
-pub(crate) fn near_miss(body: &Value, envelope: &[&str], rules: &[Rule]) -> Option<NearMiss> {
-    let object = body.as_object()?;
+pub(crate) fn near_miss(body: Node<'_>, envelope: &[&str], rules: &[Rule]) -> Option<NearMiss> {
+    let object = body.is_object().then_some(body)?;
     let present: Vec<&str> = envelope
         .iter()
         .copied()
-        .filter(|k| object.contains_key(*k))
+        .filter(|k| object.get(k).is_some())
         .collect();
     if present.len() < 2 {
         return None;
     }
     rules.iter().find_map(|(pointer, key, ok, lacks)| {
-        let value = object.get(*key);
+        let value = object.get(key);
         (!ok(value)).then(|| NearMiss {
             // a missing key is the object's problem; a wrong one is its own
             pointer: if value.is_some() { pointer } else { "" },
@@ -285,9 +285,9 @@ impl serde::Serialize for Handle {
 }
 
 /// The object's keys that are present, joined for a `detected_by` text.
-pub(crate) fn keys_present(object: &Map<String, Value>, keys: &[&str]) -> String {
+pub(crate) fn keys_present(object: Node<'_>, keys: &[&str]) -> String {
     keys.iter()
-        .filter(|k| object.contains_key(**k))
+        .filter(|k| object.get(k).is_some())
         .copied()
         .collect::<Vec<_>>()
         .join(", ")
@@ -304,8 +304,8 @@ pub(crate) fn headers_present(headers: Headers<'_>, wanted: &[&str]) -> Option<S
 }
 
 /// The string value of `key`, if it is a string.
-pub(crate) fn str_field<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
-    object.get(key).and_then(Value::as_str)
+pub(crate) fn str_field<'a>(object: Node<'a>, key: &str) -> Option<std::borrow::Cow<'a, str>> {
+    object.get(key).and_then(Node::as_str)
 }
 
 #[cfg(test)]

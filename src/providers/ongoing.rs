@@ -7,8 +7,8 @@
 //! What users need of these facts: `docs/providers.md`.
 
 use super::{Clue, Provider, keys_present, str_field};
+use crate::model::doc::{Field, Node};
 use crate::model::summary::{Category, OrderSummary, occurred, text, text_at};
-use serde_json::{Map, Value};
 
 /// The Ongoing WMS provider.
 pub struct Ongoing;
@@ -65,7 +65,7 @@ impl Provider for Ongoing {
     fn other_events(&self) -> &'static [&'static str] {
         OTHER_EVENTS
     }
-    fn near_miss(&self, body: &Value) -> Option<super::NearMiss> {
+    fn near_miss(&self, body: Node<'_>) -> Option<super::NearMiss> {
         super::near_miss(
             body,
             &[
@@ -94,12 +94,12 @@ impl Provider for Ongoing {
 
     /// Ongoing bodies carry `webhookOrdersId`/`webhookEventId` beside
     /// `orderId` and `orderStatus`.
-    fn recognise(&self, body: &Value) -> Option<Clue> {
-        let object = body.as_object()?;
+    fn recognise(&self, body: Node<'_>) -> Option<Clue> {
+        let object = body.is_object().then_some(body)?;
         let webhook =
-            object.contains_key("webhookOrdersId") || object.contains_key("webhookEventId");
-        let order = object.contains_key("orderId") || object.contains_key("orderStatus");
-        if !object.contains_key("webhookOrdersId")
+            object.get("webhookOrdersId").is_some() || object.get("webhookEventId").is_some();
+        let order = object.get("orderId").is_some() || object.get("orderStatus").is_some();
+        if object.get("webhookOrdersId").is_none()
             && let Some(clue) = other_kind(object)
         {
             return Some(clue);
@@ -117,7 +117,7 @@ impl Provider for Ongoing {
             ],
         );
         let template = str_field(object, "webhookTemplate");
-        Some(match template.and_then(trigger) {
+        Some(match template.as_deref().and_then(trigger) {
             Some(event) => Clue {
                 event: event.to_string(),
                 detected_by: format!("body: {keys}; webhookTemplate = {:?}", template.unwrap_or_default()),
@@ -136,7 +136,7 @@ impl Provider for Ongoing {
         })
     }
 
-    fn summarize(&self, _event: &str, body: &Value) -> OrderSummary {
+    fn summarize(&self, _event: &str, body: Node<'_>) -> OrderSummary {
         summarize(body)
     }
 
@@ -148,7 +148,7 @@ impl Provider for Ongoing {
         "Ongoing WMS does not sign its webhooks; receivers use HTTP Basic auth, a static X-Auth-Token header or mTLS"
     }
 
-    fn delivery_id(&self, body: &Value) -> Option<String> {
+    fn delivery_id(&self, body: Node<'_>) -> Option<String> {
         text(body.get("webhookEventId"))
     }
 }
@@ -189,7 +189,7 @@ impl Ongoing {
     }
 }
 
-pub(crate) fn summarize(body: &Value) -> OrderSummary {
+pub(crate) fn summarize(body: Node<'_>) -> OrderSummary {
     let number = body.pointer("/orderStatus/number");
     let (tracking_number, tracking_url) = tracking(body);
     let mut summary = OrderSummary {
@@ -217,22 +217,13 @@ pub(crate) fn summarize(body: &Value) -> OrderSummary {
 }
 
 /// The first outgoing (not return) tracking entry, else the first outgoing parcel.
-fn tracking(body: &Value) -> (Option<String>, Option<String>) {
-    let is_true = |v: Option<&Value>| v == Some(&Value::Bool(true));
-    let entries = body.get("tracking").and_then(Value::as_array);
-    if let Some(t) = entries
-        .into_iter()
-        .flatten()
-        .find(|t| !is_true(t.get("isReturn")))
-    {
+fn tracking(body: Node<'_>) -> (Option<String>, Option<String>) {
+    let entries = body.get("tracking").elements();
+    if let Some(t) = entries.clone().find(|t| !t.get("isReturn").is_true()) {
         return (text(t.get("waybill")), text(t.get("trackingUrl")));
     }
-    let parcels = body.get("parcels").and_then(Value::as_array);
-    match parcels
-        .into_iter()
-        .flatten()
-        .find(|p| !is_true(p.get("isReturnParcel")))
-    {
+    let parcels = body.get("parcels").elements();
+    match parcels.clone().find(|p| !p.get("isReturnParcel").is_true()) {
         Some(p) => (
             text(p.get("parcelNumber")),
             text_at(p, "/tracking/trackingUrl"),
@@ -244,12 +235,12 @@ fn tracking(body: &Value) -> (Option<String>, Option<String>) {
 /// A webhook of another kind than orders (shipment, purchase order, …) in
 /// Ongoing's envelope: its own `webhook…Id` with `webhookEventId` or
 /// `goodsOwnerId` beside it. No order schema applies: not checked.
-fn other_kind(object: &Map<String, Value>) -> Option<Clue> {
-    let envelope = object.contains_key("webhookEventId") || object.contains_key("goodsOwnerId");
+fn other_kind(object: Node<'_>) -> Option<Clue> {
+    let envelope = object.get("webhookEventId").is_some() || object.get("goodsOwnerId").is_some();
     if !envelope {
         return None;
     }
-    let (key, kind) = KINDS.iter().find(|(key, _)| object.contains_key(*key))?;
+    let (key, kind) = KINDS.iter().find(|(key, _)| object.get(key).is_some())?;
     Some(Clue {
         event: (*kind).to_string(),
         detected_by: format!(
@@ -276,7 +267,9 @@ mod tests {
         if let Some(t) = template {
             body["webhookTemplate"] = json!(t);
         }
-        Ongoing.recognise(&body).map(|c| c.event)
+        Ongoing
+            .recognise(crate::model::doc::Doc::from_value(&body).root())
+            .map(|c| c.event)
     }
 
     #[test]
@@ -327,7 +320,7 @@ mod tests {
     fn tracking_skips_returns() {
         let body = json!({"orderId": 1, "orderStatus": {"number": 450}, "timestamp": "2023-01-01T12:00:00.0000000",
             "tracking": [{"waybill": "R1", "isReturn": true}, {"waybill": "W1", "trackingUrl": "https://t/W1", "isReturn": false}]});
-        let s = summarize(&body);
+        let s = summarize(crate::model::doc::Doc::from_value(&body).root());
         assert_eq!(s.tracking_number.as_deref(), Some("W1"));
         assert_eq!(s.status.as_deref(), Some("450"));
         assert_eq!(s.occurred_at.as_deref(), Some("2023-01-01T12:00:00"));
@@ -335,6 +328,10 @@ mod tests {
 
     #[test]
     fn ignores_other_bodies() {
-        assert!(Ongoing.recognise(&json!({"orderId": 3})).is_none());
+        assert!(
+            Ongoing
+                .recognise(crate::model::doc::Doc::from_value(&json!({"orderId": 3})).root())
+                .is_none()
+        );
     }
 }

@@ -4,12 +4,12 @@
 //! What users need of these facts: `docs/providers.md`.
 
 use super::{Clue, Provider, TimestampFormat, headers_present, keys_present, str_field};
+use crate::model::doc::{Field, Node};
 use crate::model::signature::{
     Headers, Secret, Signature, Status, constant_time_eq, hex_digest_problem, hmac_sha256_hex,
     verify_hmac_sha256_hex,
 };
 use crate::model::summary::{Category, OrderSummary, currency, full_name, occurred, text, text_at};
-use serde_json::Value;
 
 /// The Salla provider.
 pub struct Salla;
@@ -124,12 +124,12 @@ impl Provider for Salla {
     fn other_events(&self) -> &'static [&'static str] {
         OTHER_EVENTS
     }
-    fn event_pointer(&self, body: &Value) -> Option<&'static str> {
+    fn event_pointer(&self, body: Node<'_>) -> Option<&'static str> {
         body.get("event").map(|_| "/event")
     }
-    fn near_miss(&self, body: &Value) -> Option<super::NearMiss> {
-        let object = body.as_object()?;
-        if !object.contains_key("merchant") && !object.contains_key("created_at") {
+    fn near_miss(&self, body: Node<'_>) -> Option<super::NearMiss> {
+        let object = body.is_object().then_some(body)?;
+        if object.get("merchant").is_none() && object.get("created_at").is_none() {
             // the store id or the time: recognise wants one of them
             return super::near_miss(
                 body,
@@ -148,13 +148,13 @@ impl Provider for Salla {
                 (
                     "/event",
                     "event",
-                    |v| v.is_some_and(Value::is_string),
+                    |v| v.is_some_and(Node::is_string),
                     "event is not a string",
                 ),
                 (
                     "/data",
                     "data",
-                    |v| v.is_some_and(Value::is_object),
+                    |v| v.is_some_and(Node::is_object),
                     "data is not an object",
                 ),
             ],
@@ -180,12 +180,12 @@ impl Provider for Salla {
 
     /// A Salla body has a string `event` and a `data` object, and the store
     /// id in `merchant` or a `created_at` beside them.
-    fn recognise(&self, body: &Value) -> Option<Clue> {
-        let object = body.as_object()?;
+    fn recognise(&self, body: Node<'_>) -> Option<Clue> {
+        let object = body.is_object().then_some(body)?;
         let event = str_field(object, "event")?;
-        let data_is_object = object.get("data").is_some_and(Value::is_object);
+        let data_is_object = object.get("data").is_some_and(Node::is_object);
         if !data_is_object
-            || !(object.contains_key("merchant") || object.contains_key("created_at"))
+            || !(object.get("merchant").is_some() || object.get("created_at").is_some())
         {
             return None;
         }
@@ -199,7 +199,7 @@ impl Provider for Salla {
         })
     }
 
-    fn summarize(&self, event: &str, body: &Value) -> OrderSummary {
+    fn summarize(&self, event: &str, body: Node<'_>) -> OrderSummary {
         summarize(event, body)
     }
 
@@ -246,23 +246,25 @@ impl Salla {
     }
 }
 
-pub(crate) fn summarize(event: &str, body: &Value) -> OrderSummary {
-    let data = body.get("data").unwrap_or(&Value::Null);
+pub(crate) fn summarize(event: &str, body: Node<'_>) -> OrderSummary {
+    let data = body.get("data");
     // order.status.updated wraps the order: data = {id (history id), status (name), note, order}
     let order = if event == "order.status.updated" {
-        data.get("order").unwrap_or(&Value::Null)
+        data.get("order")
     } else {
         data
     };
     let slug = text_at(order, "/status/slug");
-    let customer = order.get("customer").unwrap_or(&Value::Null);
+    let customer = order.get("customer");
     let (tracking_number, tracking_url) = tracking(order);
     let mut summary = OrderSummary {
         order_id: text(order.get("id")),
         order_number: text(order.get("reference_id")),
         status_category: slug.as_deref().map(Salla::category),
         status: slug,
-        payment_status: (order.get("is_pending_payment") == Some(&Value::Bool(true)))
+        payment_status: order
+            .get("is_pending_payment")
+            .is_true()
             .then(|| "pending".to_string()),
         tracking_number,
         tracking_url,
@@ -279,7 +281,7 @@ pub(crate) fn summarize(event: &str, body: &Value) -> OrderSummary {
         customer_email: text(customer.get("email")),
         items_count: order
             .get("items")
-            .and_then(Value::as_array)
+            .filter(|i| i.is_array())
             .map(|i| i.len() as u64),
         occurred_at: occurred(body.get("created_at"), Salla.timestamp_formats()),
         ..OrderSummary::default()
@@ -307,16 +309,16 @@ pub(crate) fn summarize(event: &str, body: &Value) -> OrderSummary {
 
 /// The customer-facing tracking: the first outgoing shipment with a number,
 /// else the order's `shipping.shipment` (whose id is the carrier's number).
-fn tracking(order: &Value) -> (Option<String>, Option<String>) {
-    let shipments = order.get("shipments").and_then(Value::as_array);
-    let outgoing = shipments.into_iter().flatten().find(|s| {
-        s.get("type").and_then(Value::as_str) != Some("return")
+fn tracking(order: Option<Node<'_>>) -> (Option<String>, Option<String>) {
+    let mut shipments = order.get("shipments").elements();
+    let outgoing = shipments.find(|s| {
+        s.get("type").and_then(Node::as_str).as_deref() != Some("return")
             && text(s.get("tracking_number")).is_some()
     });
     if let Some(s) = outgoing {
         return (text(s.get("tracking_number")), text(s.get("tracking_link")));
     }
-    let shipment = order.pointer("/shipping/shipment").unwrap_or(&Value::Null);
+    let shipment = order.pointer("/shipping/shipment");
     // Salla sends "0" as a placeholder before a shipment exists
     let real = |v: Option<String>| v.filter(|s| s != "0");
     (
@@ -455,7 +457,7 @@ fn diagnose(body: &[u8], secret: &Secret, signature: &str, headers: Headers<'_>)
 /// The body re-encoded the way Salla (PHP `json_encode`) writes JSON:
 /// compact, `/` as `\/`, non-ASCII as lower-case `\uXXXX`.
 fn salla_encoding(body: &[u8]) -> Option<Vec<u8>> {
-    let value: Value = serde_json::from_slice(body).ok()?;
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
     let compact = serde_json::to_string(&value).ok()?;
     let mut out = String::with_capacity(compact.len() + compact.len() / 8);
     for c in compact.chars() {
@@ -542,7 +544,7 @@ mod tests {
     fn recognises_the_envelope() {
         let clue = Salla
             .recognise(
-                &json!({"event": "order.created", "merchant": 1, "created_at": "x", "data": {}}),
+                crate::model::doc::Doc::from_value(&json!({"event": "order.created", "merchant": 1, "created_at": "x", "data": {}})).root(),
             )
             .map(|c| c.event);
         assert_eq!(clue.as_deref(), Some("order.created"));
@@ -579,7 +581,10 @@ mod tests {
         let mut body = body;
         body["data"]["order"]["amounts"]["total"]["amount"] =
             serde_json::from_str("108.70").unwrap_or_default();
-        let s = summarize("order.status.updated", &body);
+        let s = summarize(
+            "order.status.updated",
+            crate::model::doc::Doc::from_value(&body).root(),
+        );
         assert_eq!(
             (s.order_id.as_deref(), s.status.as_deref()),
             (Some("1"), Some("delivering"))
@@ -601,17 +606,29 @@ mod tests {
     fn ignores_bodies_without_data_object() {
         assert!(
             Salla
-                .recognise(&json!({"event": "order.created", "merchant": 1}))
+                .recognise(
+                    crate::model::doc::Doc::from_value(
+                        &json!({"event": "order.created", "merchant": 1})
+                    )
+                    .root()
+                )
                 .is_none()
         );
         assert!(
             Salla
-                .recognise(&json!({"event": "order.created", "merchant": 1, "data": []}))
+                .recognise(
+                    crate::model::doc::Doc::from_value(
+                        &json!({"event": "order.created", "merchant": 1, "data": []})
+                    )
+                    .root()
+                )
                 .is_none()
         );
         assert!(
             Salla
-                .recognise(&json!({"event": "x", "data": {}}))
+                .recognise(
+                    crate::model::doc::Doc::from_value(&json!({"event": "x", "data": {}})).root()
+                )
                 .is_none()
         );
     }
@@ -664,7 +681,7 @@ mod tests {
                 "{padded:?}: {reason}"
             );
         }
-        let value: Value = serde_json::from_slice(SALLA_BODY).unwrap_or_default();
+        let value: serde_json::Value = serde_json::from_slice(SALLA_BODY).unwrap_or_default();
         let pretty = serde_json::to_string_pretty(&value).unwrap_or_default();
         let (status, reason) = status_of(&h, pretty.as_bytes(), "s3cret");
         assert_eq!(status, Status::Invalid);

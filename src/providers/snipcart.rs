@@ -5,9 +5,9 @@
 //! What users need of these facts: `docs/providers.md`.
 
 use super::{Clue, Provider, headers_present, keys_present, str_field};
+use crate::model::doc::{Field, Node};
 use crate::model::signature::{Headers, Secret, Signature, Status};
 use crate::model::summary::{Category, OrderSummary, currency, occurred, text, text_at};
-use serde_json::Value;
 
 /// The Snipcart provider.
 pub struct Snipcart;
@@ -68,10 +68,10 @@ impl Provider for Snipcart {
     fn other_events(&self) -> &'static [&'static str] {
         OTHER_EVENTS
     }
-    fn event_pointer(&self, body: &Value) -> Option<&'static str> {
+    fn event_pointer(&self, body: Node<'_>) -> Option<&'static str> {
         body.get("eventName").map(|_| "/eventName")
     }
-    fn near_miss(&self, body: &Value) -> Option<super::NearMiss> {
+    fn near_miss(&self, body: Node<'_>) -> Option<super::NearMiss> {
         super::near_miss(
             body,
             &["eventName", "mode", "createdOn", "content"],
@@ -79,7 +79,7 @@ impl Provider for Snipcart {
                 (
                     "/eventName",
                     "eventName",
-                    |v| v.is_some_and(Value::is_string),
+                    |v| v.is_some_and(Node::is_string),
                     "eventName is not a string",
                 ),
                 ("/content", "content", |v| v.is_some(), "has no content"),
@@ -105,12 +105,10 @@ impl Provider for Snipcart {
 
     /// A Snipcart body names its event in `eventName` and carries `content`
     /// (and usually `mode` and `createdOn`).
-    fn recognise(&self, body: &Value) -> Option<Clue> {
-        let object = body.as_object()?;
+    fn recognise(&self, body: Node<'_>) -> Option<Clue> {
+        let object = body.is_object().then_some(body)?;
         let event = str_field(object, "eventName")?;
-        if !object.contains_key("content") {
-            return None;
-        }
+        object.get("content")?;
         Some(Clue {
             event: event.to_string(),
             detected_by: format!(
@@ -121,7 +119,7 @@ impl Provider for Snipcart {
         })
     }
 
-    fn summarize(&self, event: &str, body: &Value) -> OrderSummary {
+    fn summarize(&self, event: &str, body: Node<'_>) -> OrderSummary {
         summarize(event, body)
     }
 
@@ -183,8 +181,8 @@ impl Snipcart {
     }
 }
 
-pub(crate) fn summarize(event: &str, body: &Value) -> OrderSummary {
-    let content = body.get("content").unwrap_or(&Value::Null);
+pub(crate) fn summarize(event: &str, body: Node<'_>) -> OrderSummary {
+    let content = body.get("content");
     let mut status = text(content.get("status"));
     let mut previous_status = None;
     let mut payment_status = text(content.get("paymentStatus"));
@@ -233,7 +231,7 @@ pub(crate) fn summarize(event: &str, body: &Value) -> OrderSummary {
             .then(|| {
                 content
                     .get("items")
-                    .and_then(Value::as_array)
+                    .filter(|i| i.is_array())
                     .map(|i| i.len() as u64)
             })
             .flatten(),
@@ -282,7 +280,10 @@ mod tests {
     fn recognises_any_event_of_the_envelope() {
         let body = json!({"eventName": "shippingrates.fetch", "mode": "Live", "content": {}});
         assert_eq!(
-            Snipcart.recognise(&body).map(|c| c.event).as_deref(),
+            Snipcart
+                .recognise(crate::model::doc::Doc::from_value(&body).root())
+                .map(|c| c.event)
+                .as_deref(),
             Some("shippingrates.fetch")
         );
     }
@@ -311,7 +312,10 @@ mod tests {
                           "content": {"token": "t", "status": "Processed", "currency": "cad", "finalGrandTotal": 0}});
         let mut body = body;
         body["content"]["finalGrandTotal"] = serde_json::from_str("330.00").unwrap_or_default();
-        let s = summarize("order.status.changed", &body);
+        let s = summarize(
+            "order.status.changed",
+            crate::model::doc::Doc::from_value(&body).root(),
+        );
         assert_eq!(
             (s.status.as_deref(), s.previous_status.as_deref()),
             (Some("Shipped"), Some("Processed"))
@@ -322,7 +326,10 @@ mod tests {
         );
         let pay =
             json!({"from": "Authorized", "to": "Paid", "content": {"paymentStatus": "Authorized"}});
-        let s = summarize("order.paymentStatus.changed", &pay);
+        let s = summarize(
+            "order.paymentStatus.changed",
+            crate::model::doc::Doc::from_value(&pay).root(),
+        );
         assert_eq!(
             (
                 s.payment_status.as_deref(),
@@ -336,7 +343,10 @@ mod tests {
     fn needs_content() {
         assert!(
             Snipcart
-                .recognise(&json!({"eventName": "order.completed"}))
+                .recognise(
+                    crate::model::doc::Doc::from_value(&json!({"eventName": "order.completed"}))
+                        .root()
+                )
                 .is_none()
         );
     }

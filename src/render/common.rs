@@ -73,10 +73,13 @@ pub(crate) fn status_word(status: Status) -> &'static str {
 
 /// The errors to list when at most `max` are shown per payload
 /// (`--max-errors`), and how many are left out.
-pub(crate) fn capped(errors: &[Problem], max: Option<usize>) -> (&[Problem], usize) {
+pub(crate) fn capped(record: &Record, max: Option<usize>) -> (&[Problem], usize) {
+    let errors = &record.errors;
     match max {
-        Some(max) if errors.len() > max => (&errors[..max], errors.len() - max),
-        _ => (errors, 0),
+        Some(max) if errors.len() > max => {
+            (&errors[..max], errors.len() - max + record.errors_omitted)
+        }
+        _ => (errors, record.errors_omitted),
     }
 }
 
@@ -213,12 +216,33 @@ mod tests {
             line: None,
             column: None,
         };
-        let errors: Vec<Problem> = (0..5).map(p).collect();
+        let parsed = crate::ingest::payload::parse(crate::ingest::input::Source {
+            name: "t".into(),
+            bytes: b"{}".to_vec(),
+        });
+        let Some(base) = parsed
+            .first()
+            .map(|p| crate::check::record::check(p, Default::default()))
+        else {
+            panic!("no record")
+        };
+        let errors = Record {
+            errors: (0..5).map(p).collect(),
+            ..base.clone()
+        };
         assert_eq!(capped(&errors, None).1, 0);
         assert_eq!(capped(&errors, Some(5)).1, 0);
         let (shown, hidden) = capped(&errors, Some(2));
         assert_eq!((shown.len(), hidden), (2, 3));
         assert_eq!(capped(&errors, Some(0)).1, 5);
+        // errors the check itself left out (past --max-errors) are counted
+        let counted = Record {
+            errors: (0..2).map(p).collect(),
+            errors_omitted: 7,
+            ..base
+        };
+        assert_eq!(capped(&counted, Some(2)).1, 7);
+        assert_eq!(counted.error_count(), 9);
         assert_eq!(more_errors(3), "… 3 more errors");
         assert_eq!(more_errors(1), "… 1 more error");
     }

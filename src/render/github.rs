@@ -90,7 +90,7 @@ impl Render for Github<'_> {
     }
 
     fn record(&mut self, record: &Record) -> io::Result<()> {
-        let (shown, hidden) = capped(&record.errors, self.max_errors);
+        let (shown, hidden) = capped(record, self.max_errors);
         for problem in &hinted(record, shown) {
             self.problem("error", record, problem)?;
         }

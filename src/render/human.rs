@@ -96,7 +96,7 @@ impl Render for Human<'_> {
         };
         let mut counts = Vec::new();
         if !record.errors.is_empty() && record.status == Status::Invalid {
-            counts.push(plural(record.errors.len(), "error"));
+            counts.push(plural(record.error_count(), "error"));
         }
         if !record.warnings.is_empty() {
             counts.push(plural(record.warnings.len(), "warning"));
@@ -124,7 +124,7 @@ impl Render for Human<'_> {
             word.style(style),
             counts
         )?;
-        let (shown, hidden) = capped(&record.errors, self.max_errors);
+        let (shown, hidden) = capped(record, self.max_errors);
         for problem in shown {
             self.problem(problem, "error", self.palette.bad)?;
         }

@@ -68,7 +68,7 @@ impl Render for Json<'_> {
     }
 
     fn record(&mut self, record: &Record) -> io::Result<()> {
-        let (shown, hidden) = capped(&record.errors, self.max_errors);
+        let (shown, hidden) = capped(record, self.max_errors);
         let cut;
         let record = if hidden > 0 {
             cut = Record {
@@ -79,7 +79,7 @@ impl Render for Json<'_> {
         } else {
             record
         };
-        let errors_total = self.max_errors.map(|_| record.errors.len() + hidden);
+        let errors_total = self.max_errors.map(|_| shown.len() + hidden);
         let line = Line {
             record,
             errors_total,

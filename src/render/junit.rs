@@ -148,12 +148,12 @@ fn payload_case<W: Write>(
     }
     element.write_inner_content(|xml| {
         if failed {
-            let message = plural(record.errors.len(), "error");
+            let message = plural(record.error_count(), "error");
             let kind = record
                 .errors
                 .first()
                 .map_or(status_word(record.status), |p| p.kind.keyword());
-            let (shown, hidden) = capped(&record.errors, max_errors);
+            let (shown, hidden) = capped(record, max_errors);
             let mut lines: Vec<String> = shown.iter().map(problem_line).collect();
             if hidden > 0 {
                 lines.push(more_errors(hidden));

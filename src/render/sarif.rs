@@ -55,7 +55,7 @@ impl<'a> Sarif<'a> {
 
 impl Render for Sarif<'_> {
     fn record(&mut self, record: &Record) -> io::Result<()> {
-        let (shown, hidden) = capped(&record.errors, self.max_errors);
+        let (shown, hidden) = capped(record, self.max_errors);
         if hidden > 0 {
             self.notifications.push(Notification {
                 level: "note",

@@ -18,7 +18,7 @@ use std::sync::Arc;
 /// whether `serde_json` accepts it (its limit is 128 levels).
 const DEEP: usize = 120;
 
-pub(super) fn build(text: Arc<str>) -> Result<Doc, serde_json::Error> {
+pub(super) fn build(text: Arc<String>) -> Result<Doc, serde_json::Error> {
     // The quick check's messages are its own ("key must be a string" where
     // a Value parse says "trailing comma"): a failure is told by the parse.
     if serde_json::from_str::<IgnoredAny>(&text).is_err() {
@@ -54,6 +54,7 @@ pub(super) fn build(text: Arc<str>) -> Result<Doc, serde_json::Error> {
         blocks,
         slots,
         duplicates,
+        elements: std::sync::Mutex::default(),
     })
 }
 

@@ -25,7 +25,7 @@ pub use schema::DocJson;
 use serde_json::Value;
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// Slots per block: blocks never move, so the index grows without copying
 /// itself (a doubling `Vec` would briefly hold three times its size).
@@ -90,10 +90,13 @@ impl Kind {
 
 /// A parsed JSON text.
 pub struct Doc {
-    text: Arc<str>,
+    text: Arc<String>,
     blocks: Vec<Vec<Slot>>,
     slots: u32,
     duplicates: bool,
+    /// The element slots of long arrays indexed into, by the array's slot,
+    /// so that locating many errors in one long array is not quadratic.
+    elements: Mutex<HashMap<u32, Arc<[u32]>>>,
 }
 
 impl std::fmt::Debug for Doc {
@@ -107,14 +110,21 @@ impl std::fmt::Debug for Doc {
 
 impl Doc {
     /// Parses `text`, failing as `serde_json::from_str::<Value>` would.
-    pub fn parse(text: Arc<str>) -> Result<Doc, serde_json::Error> {
+    /// The text is shared, not copied: a `String` moves into its `Arc`
+    /// without copying, where an `Arc<str>` would copy the whole input.
+    pub fn parse(text: Arc<String>) -> Result<Doc, serde_json::Error> {
         build::build(text)
+    }
+
+    /// Parses a copy of `text` (small texts: tests, made bodies).
+    pub fn parse_str(text: &str) -> Result<Doc, serde_json::Error> {
+        build::build(Arc::new(text.to_owned()))
     }
 
     /// A document holding `value` written out compactly (tests, and bodies
     /// made rather than received).
     pub fn from_value(value: &Value) -> Doc {
-        let text: Arc<str> = Arc::from(value.to_string());
+        let text = Arc::new(value.to_string());
         // A Value always writes valid JSON; an empty object is the fallback
         // the type system asks for.
         Doc::parse(text).unwrap_or_else(|_| Doc::empty())
@@ -127,15 +137,16 @@ impl Doc {
             tag: Kind::Object.bits(),
         };
         Doc {
-            text: Arc::from("{}"),
+            text: Arc::new("{}".to_owned()),
             blocks: vec![vec![root]],
             slots: 1,
             duplicates: false,
+            elements: Mutex::default(),
         }
     }
 
     /// The text the document was parsed from.
-    pub fn text(&self) -> &Arc<str> {
+    pub fn text(&self) -> &Arc<String> {
         &self.text
     }
 
@@ -329,7 +340,7 @@ impl<'a> Node<'a> {
             _ => self.at.saturating_add(1),
         };
         Children {
-            doc: self.doc,
+            doc: Some(self.doc),
             next: self.at.saturating_add(1),
             end,
         }
@@ -344,17 +355,31 @@ impl<'a> Node<'a> {
         if self.kind() == Kind::Array {
             self.children()
         } else {
-            Children {
-                doc: self.doc,
-                next: 0,
-                end: 0,
-            }
+            Children::NONE
         }
     }
 
     /// Element `i` of an array.
     pub fn item(self, i: usize) -> Option<Node<'a>> {
-        self.elements().nth(i)
+        if i < DIRECT {
+            return self.elements().nth(i);
+        }
+        if self.kind() != Kind::Array {
+            return None;
+        }
+        let table = {
+            let mut cache = self
+                .doc
+                .elements
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            Arc::clone(
+                cache
+                    .entry(self.at)
+                    .or_insert_with(|| self.elements().map(|e| e.at).collect()),
+            )
+        };
+        table.get(i).map(|&at| Node { doc: self.doc, at })
     }
 
     /// The members of an object in order, each name once (a repeated key
@@ -442,6 +467,51 @@ impl<'a> Node<'a> {
     }
 }
 
+/// Reading on through a value that may be absent, as `Value::get` reads
+/// through `Null`: `body.get("data").get("id")`. `Option<Node>` is `Copy`,
+/// so the methods take it by value, under `Value`'s own names.
+#[allow(clippy::wrong_self_convention)]
+pub trait Field<'a> {
+    /// Member `key`, when this is present and an object that has it.
+    fn get(self, key: &str) -> Option<Node<'a>>;
+    /// The value at `pointer` below this, when present.
+    fn pointer(self, pointer: &str) -> Option<Node<'a>>;
+    /// The elements, when this is a present array (else none).
+    fn elements(self) -> Children<'a>;
+    /// Whether this is present and `true`.
+    fn is_true(self) -> bool;
+    /// The text, when this is a present string.
+    fn as_str(self) -> Option<Cow<'a, str>>;
+}
+
+impl<'a> Field<'a> for Option<Node<'a>> {
+    fn get(self, key: &str) -> Option<Node<'a>> {
+        self?.get(key)
+    }
+
+    fn pointer(self, pointer: &str) -> Option<Node<'a>> {
+        self?.pointer(pointer)
+    }
+
+    fn elements(self) -> Children<'a> {
+        match self {
+            Some(node) => node.elements(),
+            None => Children::NONE,
+        }
+    }
+
+    fn is_true(self) -> bool {
+        self.and_then(Node::as_bool) == Some(true)
+    }
+
+    fn as_str(self) -> Option<Cow<'a, str>> {
+        self?.as_str()
+    }
+}
+
+/// Elements reached by walking from the first; past them, through a table.
+const DIRECT: usize = 32;
+
 /// An array index token of a JSON pointer: digits, no leading zero.
 fn array_index(token: &str) -> Option<usize> {
     if token.is_empty() || (token.len() > 1 && token.starts_with('0')) {
@@ -463,9 +533,18 @@ fn skip_ws(bytes: &[u8], mut at: usize) -> usize {
 /// The direct children of a container, in order.
 #[derive(Clone)]
 pub struct Children<'a> {
-    doc: &'a Doc,
+    doc: Option<&'a Doc>,
     next: u32,
     end: u32,
+}
+
+impl Children<'_> {
+    /// No children at all.
+    const NONE: Children<'static> = Children {
+        doc: None,
+        next: 0,
+        end: 0,
+    };
 }
 
 impl<'a> Iterator for Children<'a> {
@@ -476,7 +555,7 @@ impl<'a> Iterator for Children<'a> {
             return None;
         }
         let node = Node {
-            doc: self.doc,
+            doc: self.doc?,
             at: self.next,
         };
         let len = match node.kind() {

@@ -32,7 +32,7 @@ impl Json for DocJson {
         string: &str,
         f: impl FnOnce(Node<'_>) -> T,
     ) -> T {
-        let text: Arc<str> = Arc::from(Value::String(string.to_owned()).to_string());
+        let text = Arc::new(Value::String(string.to_owned()).to_string());
         let doc = buffer.insert(Doc::parse(text).unwrap_or_else(|_| Doc::empty()));
         f(doc.root())
     }

@@ -2,7 +2,7 @@ use super::*;
 use proptest::prelude::*;
 
 fn doc(text: &str) -> Doc {
-    match Doc::parse(Arc::from(text)) {
+    match Doc::parse_str(text) {
         Ok(doc) => doc,
         Err(err) => panic!("{text}: {err}"),
     }
@@ -115,9 +115,7 @@ fn broken_text_fails_exactly_as_serde_json_does() {
         let expected = serde_json::from_str::<Value>(text)
             .map(|_| ())
             .map_err(|e| e.to_string());
-        let got = Doc::parse(Arc::from(text))
-            .map(|_| ())
-            .map_err(|e| e.to_string());
+        let got = Doc::parse_str(text).map(|_| ()).map_err(|e| e.to_string());
         assert!(expected.is_err(), "{text}");
         assert_eq!(got, expected, "{text}");
     }
@@ -160,4 +158,29 @@ proptest! {
         let text = text.unwrap_or_default();
         same_as_serde(&text);
     }
+}
+
+#[test]
+fn long_arrays_are_indexed_alike_both_ways() {
+    let text = format!(
+        "[{}]",
+        (0..200)
+            .map(|i| format!("{{\"n\": {i}}}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let doc = doc(&text);
+    let root = doc.root();
+    for i in [0, 31, 32, 33, 150, 199] {
+        assert_eq!(
+            root.pointer(&format!("/{i}/n")).and_then(Node::as_u64),
+            Some(i as u64)
+        );
+        assert_eq!(
+            root.item(i).map(Node::start),
+            root.elements().nth(i).map(Node::start)
+        );
+    }
+    assert!(root.item(200).is_none());
+    assert!(root.get("0").is_none() && doc.root().pointer("/0/n/x").is_none());
 }
