@@ -604,6 +604,10 @@ fn curl_traces_and_http2_text_validate_like_the_plain_body() {
             "tests/fixtures/capture/pipedream-event.json",
             "samples/snipcart/order.completed.json",
         ),
+        (
+            "tests/fixtures/capture/hookdeck-event.json",
+            "samples/snipcart/order.completed.json",
+        ),
     ];
     for (capture, plain) in cases {
         let (code, record) = validate_one(capture);
@@ -620,6 +624,23 @@ fn curl_traces_and_http2_text_validate_like_the_plain_body() {
             }
         }
         assert_eq!(got, want, "{capture}");
+    }
+    // Hookdeck requests one per line: each like its own plain body.
+    let (code, records, stderr) = whi(&[
+        "validate",
+        "--format",
+        "json",
+        "tests/fixtures/capture/hookdeck-requests.ndjson",
+    ]);
+    assert_eq!((code, records.len()), (0, 2), "{records:?}\n{stderr}");
+    for (record, plain) in records.iter().zip([
+        "samples/ongoing/order.status.changed.json",
+        "samples/logitrail/order.shipped.json",
+    ]) {
+        let (_, plain_record) = validate_one(plain);
+        for field in ["provider", "event", "valid", "errors"] {
+            assert_eq!(record[field], plain_record[field], "{plain}: {field}");
+        }
     }
     let (code, record) = validate_one("tests/fixtures/capture/salla.curl-v");
     assert_eq!(code, 1);

@@ -44,6 +44,10 @@ fn check(payload: &Payload, validator: &Validator<DocJson>, limit: usize) -> Ver
     if validator.is_valid(payload.body()) {
         return verdict;
     }
+    // Where each kept problem is, as a byte offset: lines and columns are
+    // worked out once the validator's errors are gone, so its error list
+    // (all of them, built at once) and the line table never coexist.
+    let mut offsets: Vec<(bool, usize, Option<usize>)> = Vec::new();
     for error in validator.iter_errors(payload.body()) {
         let kind = match error.kind() {
             ValidationErrorKind::Required { property } => ProblemKind::Required {
@@ -60,11 +64,25 @@ fn check(payload: &Payload, validator: &Validator<DocJson>, limit: usize) -> Ver
         }
         let pointer = error.instance_path().to_string();
         let message = shorten(message_of(&error), MAX_MESSAGE);
-        let problem = Problem::at(&pointer, kind, message, payload.position(&pointer));
-        if warning {
-            verdict.warnings.push(problem);
+        let problem = Problem::at(&pointer, kind, message, None);
+        let list = if warning {
+            &mut verdict.warnings
         } else {
-            verdict.errors.push(problem);
+            &mut verdict.errors
+        };
+        offsets.push((warning, list.len(), payload.offset(&pointer)));
+        list.push(problem);
+    }
+    for (warning, i, offset) in offsets {
+        let list = if warning {
+            &mut verdict.warnings
+        } else {
+            &mut verdict.errors
+        };
+        if let (Some(problem), Some(offset)) = (list.get_mut(i), offset) {
+            let at = payload.at(offset);
+            problem.line = Some(at.line);
+            problem.column = Some(at.column);
         }
     }
     // A `required` error points at the object; several problems at one

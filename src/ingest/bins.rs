@@ -8,12 +8,18 @@
 //! - **ngrok** agent inspection API (`GET /api/requests/http/{id}`, or the
 //!   list, `{"requests": [...]}`): `request.raw`, the whole request in
 //!   base64, byte for byte;
+//! - **Hookdeck** request or event (`hookdeck gateway request get ID
+//!   --output json`, `… event get`, a list of them, or the API's
+//!   `{"models": [...]}`): `data.headers`, `data.path`, `data.body` (parsed
+//!   JSON, or text), POST assumed; a parsed body is re-serialised, as for
+//!   Pipedream;
 //! - **Pipedream** HTTP trigger event: `method`, `path`, `headers` (name to
 //!   value), `body` (parsed JSON, or text): a parsed body is re-serialised,
 //!   so its signature cannot be checked, and the record says so.
 //!
 //! Fields read are only these; everything else in the wrapper is ignored.
 
+use crate::model::doc::{Doc, Field, Node};
 use base64::Engine;
 use serde_json::Value;
 
@@ -30,60 +36,85 @@ pub fn requests(bytes: &[u8]) -> Option<Vec<Found>> {
     if !names(b"\"headers\"") && !names(b"\"raw\"") {
         return None;
     }
-    let value: Value = serde_json::from_slice(bytes).ok()?;
-    if let Some(list) = value
-        .get("data")
-        .and_then(Value::as_array)
-        .filter(|l| l.iter().all(is_webhook_site))
-    {
-        return Some(
-            list.iter()
-                .enumerate()
-                .map(|(i, r)| (format!("#data/{i}"), webhook_site(r), None))
-                .collect(),
-        );
+    // Recognised on the compact document (a webhook body that merely has a
+    // "headers" key may be huge); only a matched request becomes a Value.
+    let doc = Doc::parse_str(std::str::from_utf8(bytes).ok()?).ok()?;
+    let root = doc.root();
+    if let Some(list) = listed(root.get("data"), is_webhook_site) {
+        return Some(each(list, "#data", |r| (webhook_site(&r), None)));
     }
-    if let Some(list) = value
-        .get("requests")
-        .and_then(Value::as_array)
-        .filter(|l| !l.is_empty() && l.iter().all(is_ngrok))
-    {
-        return Some(
-            list.iter()
-                .enumerate()
-                .map(|(i, r)| (format!("#requests/{i}"), ngrok(r), None))
-                .collect(),
-        );
+    if let Some(list) = listed(root.get("requests"), is_ngrok) {
+        return Some(each(list, "#requests", |r| (ngrok(&r), None)));
     }
-    if is_webhook_site(&value) {
-        return Some(vec![(String::new(), webhook_site(&value), None)]);
+    if let Some(list) = listed(root.get("models"), is_hookdeck) {
+        return Some(each(list, "#models", |r| hookdeck(&r)));
     }
-    if is_ngrok(&value) {
-        return Some(vec![(String::new(), ngrok(&value), None)]);
+    if let Some(list) = listed(Some(root), is_hookdeck) {
+        return Some(each(list, "#", |r| hookdeck(&r)));
     }
-    if is_pipedream(&value) {
-        let (raw, note) = pipedream(&value);
-        return Some(vec![(String::new(), raw, note)]);
+    let one = |found: (Result<Vec<u8>, String>, Option<String>)| {
+        Some(vec![(String::new(), found.0, found.1)])
+    };
+    if is_webhook_site(root) {
+        return one((webhook_site(&root.to_value()), None));
+    }
+    if is_ngrok(root) {
+        return one((ngrok(&root.to_value()), None));
+    }
+    if is_hookdeck(root) {
+        return one(hookdeck(&root.to_value()));
+    }
+    if is_pipedream(root) {
+        return one(pipedream(&root.to_value()));
     }
     None
 }
 
-fn is_webhook_site(v: &Value) -> bool {
+/// A non-empty array whose every element is an export of one tool.
+fn listed<'a>(list: Option<Node<'a>>, is: fn(Node<'_>) -> bool) -> Option<Node<'a>> {
+    list.filter(|l| l.is_array() && !l.is_empty() && l.elements().all(is))
+}
+
+/// Each request of a list, named `{prefix}/{i}`.
+fn each(
+    list: Node<'_>,
+    prefix: &str,
+    read: impl Fn(Value) -> (Result<Vec<u8>, String>, Option<String>),
+) -> Vec<Found> {
+    list.elements()
+        .enumerate()
+        .map(|(i, r)| {
+            let (raw, note) = read(r.to_value());
+            (format!("{prefix}/{i}"), raw, note)
+        })
+        .collect()
+}
+
+fn is_webhook_site(v: Node<'_>) -> bool {
     v.get("content").is_some()
-        && v.get("headers").is_some_and(Value::is_object)
-        && v.get("method").is_some_and(Value::is_string)
+        && v.get("headers").is_some_and(Node::is_object)
+        && v.get("method").is_some_and(Node::is_string)
         && (v.get("uuid").is_some() || v.get("token_id").is_some())
 }
 
-fn is_ngrok(v: &Value) -> bool {
-    v.pointer("/request/raw").is_some_and(Value::is_string)
+fn is_ngrok(v: Node<'_>) -> bool {
+    v.pointer("/request/raw").is_some_and(Node::is_string)
 }
 
-fn is_pipedream(v: &Value) -> bool {
-    v.get("headers").is_some_and(Value::is_object)
+fn is_pipedream(v: Node<'_>) -> bool {
+    v.get("headers").is_some_and(Node::is_object)
         && v.get("body").is_some()
-        && v.get("method").is_some_and(Value::is_string)
+        && v.get("method").is_some_and(Node::is_string)
         && (v.get("path").is_some() || v.get("url").is_some())
+}
+
+/// A Hookdeck request or event as its API and CLI print it
+/// (`hookdeck gateway request get ID --output json`): an `evt_`/`req_` id,
+/// `team_id`, and the request under `data`.
+fn is_hookdeck(v: Node<'_>) -> bool {
+    let id = v.get("id").as_str();
+    id.is_some_and(|id| id.starts_with("evt_") || id.starts_with("req_"))
+        && v.get("team_id").is_some()
 }
 
 /// `headers` whose values are strings or arrays of strings, as lines.
@@ -175,6 +206,44 @@ fn pipedream(r: &Value) -> (Result<Vec<u8>, String>, Option<String>) {
     )
 }
 
+/// Hookdeck keeps `data.headers` (name to value), `data.path` and
+/// `data.body` (parsed when it was JSON), and no method: webhooks are POSTs.
+fn hookdeck(r: &Value) -> (Result<Vec<u8>, String>, Option<String>) {
+    let id = r.get("id").and_then(Value::as_str).unwrap_or_default();
+    let kind = if id.starts_with("req_") {
+        "request"
+    } else {
+        "event"
+    };
+    let Some(data) = r.get("data").filter(|d| d.is_object()) else {
+        return (
+            Err(format!(
+                "Hookdeck {kind} {id} holds no request data (lists leave it out): get it with `hookdeck gateway {kind} get {id} --output json`"
+            )),
+            None,
+        );
+    };
+    let target = data.get("path").and_then(Value::as_str).unwrap_or("/");
+    let (body, note) = match data.get("body") {
+        Some(Value::String(text)) => (text.as_bytes().to_vec(), None),
+        Some(Value::Null) | None => (Vec::new(), None),
+        Some(parsed) => (
+            parsed.to_string().into_bytes(),
+            Some(format!(
+                "Hookdeck keeps the body parsed, and its CLI writes it back with the keys sorted: a signature over the bytes the provider sent cannot match (`hookdeck gateway {kind} raw-body {id}` prints them)"
+            )),
+        ),
+    };
+    (
+        Ok(assemble(
+            request_line("POST", target),
+            header_lines(data.get("headers")),
+            &body,
+        )),
+        note,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -226,5 +295,40 @@ mod tests {
         );
         // A webhook body is not mistaken for an export.
         assert!(requests(br#"{"eventName":"order.completed","content":{"headers":1}}"#).is_none());
+    }
+
+    #[test]
+    fn hookdeck_requests_and_events_become_their_http_requests() {
+        let event = serde_json::json!({"id": "evt_1", "status": "SUCCESSFUL", "request_id": "req_1",
+            "data": {"headers": {"content-type": "application/json", "x-a": "b"},
+                     "body": "{\"a\":1}", "path": "/hooks/x"},
+            "team_id": "tm_1"});
+        let found = requests(event.to_string().as_bytes()).unwrap_or_default();
+        let text = String::from_utf8(found[0].1.clone().unwrap_or_default()).unwrap_or_default();
+        assert_eq!(
+            text,
+            "POST /hooks/x HTTP/1.1\r\ncontent-type: application/json\r\nx-a: b\r\nContent-Length: 7\r\n\r\n{\"a\":1}"
+        );
+        // a body kept as text is the body as sent: no warning
+        assert!(found[0].2.is_none());
+        // the API's list, and the CLI's list whose entries carry no data
+        let bare = serde_json::json!({"id": "req_2", "team_id": "tm_1", "verified": false});
+        let listed = serde_json::json!({"models": [event.clone(), bare.clone()], "pagination": {}});
+        let found = requests(listed.to_string().as_bytes()).unwrap_or_default();
+        assert_eq!(
+            found.iter().map(|f| f.0.as_str()).collect::<Vec<_>>(),
+            ["#models/0", "#models/1"]
+        );
+        let missing = found[1].1.clone().err().unwrap_or_default();
+        assert!(
+            missing.contains("hookdeck gateway request get req_2 --output json"),
+            "{missing}"
+        );
+        let cli = serde_json::json!([event, bare]);
+        let found = requests(cli.to_string().as_bytes()).unwrap_or_default();
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[1].0, "#/1");
+        // an order whose items have ids like Hookdeck's is no export
+        assert!(requests(br#"[{"id":"evt_1","headers":{}}]"#).is_none());
     }
 }

@@ -213,30 +213,7 @@ pub fn split(name: &str, bytes: Vec<u8>, shape: Shape) -> Vec<Result<Body, Broke
         Shape::Json => {
             // A request bin's or tunnel's export: the requests it holds.
             if let Some(found) = crate::ingest::bins::requests(&bytes) {
-                return found
-                    .into_iter()
-                    .flat_map(|(suffix, raw, remark)| {
-                        let source = format!("{name}{suffix}");
-                        match raw {
-                            Ok(raw) => {
-                                let mut requests = crate::ingest::http::requests(&source, &raw);
-                                for body in requests.iter_mut().flatten() {
-                                    if let Some(remark) = &remark {
-                                        add_note(&mut body.note, remark.clone());
-                                    }
-                                    // Positions are in the request rebuilt from the export.
-                                    body.origin = None;
-                                }
-                                requests
-                            }
-                            Err(message) => vec![Err(Broken {
-                                source,
-                                message,
-                                passed_over: false,
-                            })],
-                        }
-                    })
-                    .collect();
+                return unwrapped(name, found);
             }
             let mut body = plain(name, bytes);
             if sniff(name, b"") == Shape::Ndjson {
@@ -494,6 +471,34 @@ pub const MAX_LINE: usize = 256 * 1024 * 1024;
 
 /// Streams NDJSON: one body per non-blank line, named `name:LINE`. Memory
 /// holds one line at a time.
+/// The requests of a bin export, read as the raw requests they are.
+fn unwrapped(name: &str, found: Vec<crate::ingest::bins::Found>) -> Vec<Result<Body, Broken>> {
+    found
+        .into_iter()
+        .flat_map(|(suffix, raw, remark)| {
+            let source = format!("{name}{suffix}");
+            match raw {
+                Ok(raw) => {
+                    let mut requests = crate::ingest::http::requests(&source, &raw);
+                    for body in requests.iter_mut().flatten() {
+                        if let Some(remark) = &remark {
+                            add_note(&mut body.note, remark.clone());
+                        }
+                        // Positions are in the request rebuilt from the export.
+                        body.origin = None;
+                    }
+                    requests
+                }
+                Err(message) => vec![Err(Broken {
+                    source,
+                    message,
+                    passed_over: false,
+                })],
+            }
+        })
+        .collect()
+}
+
 pub fn ndjson<R: BufRead>(
     name: &str,
     reader: R,
@@ -502,8 +507,14 @@ pub fn ndjson<R: BufRead>(
     let mut reader = reader;
     let mut line_number = 0usize;
     let mut buffer = Vec::new();
+    // A line that is a bin's export (Hookdeck's CLI, `jq -c` over a list)
+    // may hold several requests: the ones not yet handed out.
+    let mut pending = std::collections::VecDeque::new();
     std::iter::from_fn(move || {
         loop {
+            if let Some(next) = pending.pop_front() {
+                return Some(next);
+            }
             buffer.clear();
             line_number += 1;
             let read =
@@ -530,12 +541,17 @@ pub fn ndjson<R: BufRead>(
                     if line.is_empty() {
                         continue;
                     }
+                    let source = format!("{name}:{line_number}");
+                    if let Some(found) = crate::ingest::bins::requests(line) {
+                        pending.extend(unwrapped(&source, found));
+                        continue;
+                    }
                     let indent = buffer
                         .iter()
                         .take_while(|b| b.is_ascii_whitespace())
                         .count();
                     return Some(Ok(Body {
-                        source: format!("{name}:{line_number}"),
+                        source,
                         bytes: line.to_vec(),
                         headers: Vec::new(),
                         origin: Some(Position {

@@ -83,8 +83,9 @@ enum Children {
 const CHECKPOINT: usize = 4096;
 
 struct Lines {
-    /// Offset of every `\n`.
-    newlines: Vec<usize>,
+    /// Offset of every `\n` (inputs are capped far below 4 GiB: 4 bytes
+    /// a line, not 8, since a pretty-printed order has a line every 20).
+    newlines: Vec<u32>,
     /// Characters before offset `i * CHECKPOINT`.
     chars: Vec<usize>,
 }
@@ -123,10 +124,10 @@ impl Index {
             offset -= 1;
         }
         let lines = self.lines.get_or_init(|| Lines::new(bytes));
-        let line = lines.newlines.partition_point(|nl| *nl < offset);
+        let line = lines.newlines.partition_point(|nl| (*nl as usize) < offset);
         let line_start = match line {
             0 => 0,
-            n => lines.newlines.get(n - 1).map_or(0, |nl| nl + 1),
+            n => lines.newlines.get(n - 1).map_or(0, |nl| *nl as usize + 1),
         };
         let column = if offset - line_start <= CHECKPOINT {
             bytes.get(line_start..offset).map_or(0, count_chars)
@@ -142,11 +143,9 @@ impl Index {
 
 impl Lines {
     fn new(bytes: &[u8]) -> Self {
-        let newlines = bytes
-            .iter()
-            .enumerate()
-            .filter_map(|(i, b)| (*b == b'\n').then_some(i))
-            .collect();
+        // Counted first, so the table is allocated once at its size.
+        let mut newlines = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count());
+        newlines.extend(memchr::memchr_iter(b'\n', bytes).map_while(|i| u32::try_from(i).ok()));
         let mut chars = Vec::with_capacity(bytes.len() / CHECKPOINT + 1);
         let mut total = 0;
         for chunk in bytes.chunks(CHECKPOINT) {
