@@ -7,7 +7,7 @@
 //! escapes that are not text (a lone surrogate). The walk itself then reads
 //! text it knows is JSON; it still never indexes past the end.
 
-use super::{BLOCK, BLOCK_BITS, COUNT_MASK, Doc, FLAG, Kind, Slot};
+use super::{BLOCK, BLOCK_BITS, Doc, Kind, LIMIT, Slot};
 use serde::de::IgnoredAny;
 use serde_json::Value;
 use std::borrow::Cow;
@@ -19,6 +19,11 @@ use std::sync::Arc;
 const DEEP: usize = 120;
 
 pub(super) fn build(text: Arc<String>) -> Result<Doc, serde_json::Error> {
+    if text.len() > LIMIT as usize {
+        return Err(serde::de::Error::custom(
+            "the document is larger than 1 GiB, more than whi reads",
+        ));
+    }
     // The quick check's messages are its own ("key must be a string" where
     // a Value parse says "trailing comma"): a failure is told by the parse.
     if serde_json::from_str::<IgnoredAny>(&text).is_err() {
@@ -125,11 +130,7 @@ impl Builder<'_> {
                 b'{' | b'[' => {
                     let object = byte == b'{';
                     let kind = if object { Kind::Object } else { Kind::Array };
-                    let slot = self.push(Slot {
-                        start: u32::try_from(at).ok()?,
-                        len: 1,
-                        tag: kind.bits(),
-                    })?;
+                    let slot = self.push(Slot::new(kind, offset(at)?, 1, false))?;
                     stack.push(Open {
                         at: slot,
                         count: 0,
@@ -155,11 +156,7 @@ impl Builder<'_> {
                 }
                 _ => {
                     let (kind, end) = self.scalar(at)?;
-                    self.push(Slot {
-                        start: u32::try_from(at).ok()?,
-                        len: u32::try_from(end - at).ok()?,
-                        tag: kind.bits(),
-                    })?;
+                    self.push(Slot::new(kind, offset(at)?, offset(end - at)?, false))?;
                     at = end;
                 }
             }
@@ -219,11 +216,12 @@ impl Builder<'_> {
                 self.suspect = true;
             }
         }
-        self.push(Slot {
-            start: u32::try_from(at).ok()?,
-            len: u32::try_from(end - at).ok()?,
-            tag: Kind::String.bits() | if escaped { FLAG } else { 0 },
-        })?;
+        self.push(Slot::new(
+            Kind::String,
+            offset(at)?,
+            offset(end - at)?,
+            escaped,
+        ))?;
         Some(end)
     }
 
@@ -257,10 +255,8 @@ impl Builder<'_> {
         } else {
             false
         };
-        let count = open.count.min(COUNT_MASK);
-        let slot = self.slot_mut(open.at)?;
-        slot.len = len;
-        slot.tag |= count | if members { FLAG } else { 0 };
+        self.slot_mut(open.at)?
+            .close(offset(len as usize)?, members);
         Some(at + 1)
     }
 
@@ -290,6 +286,11 @@ impl Builder<'_> {
     }
 }
 
+/// An offset or length as a slot holds it: inputs are capped at 1 GiB.
+fn offset(n: usize) -> Option<u32> {
+    u32::try_from(n).ok().filter(|n| *n <= LIMIT)
+}
+
 /// Reading slots already written, while building.
 struct Peek<'b, 't> {
     builder: &'b Builder<'t>,
@@ -308,9 +309,10 @@ impl<'b> Peek<'b, '_> {
     /// Slots taken by the value at `at`.
     fn span(&self, at: u32) -> u32 {
         let slot = self.slot(at);
-        match slot.tag >> super::KIND_SHIFT {
-            k if k == Kind::Array as u32 || k == Kind::Object as u32 => slot.len.max(1),
-            _ => 1,
+        if slot.is_container() {
+            slot.len().max(1)
+        } else {
+            1
         }
     }
 
@@ -320,10 +322,10 @@ impl<'b> Peek<'b, '_> {
         let raw = self
             .builder
             .bytes
-            .get(slot.start as usize..(slot.start + slot.len) as usize)
+            .get(slot.start() as usize..(slot.start() + slot.len()) as usize)
             .and_then(|b| std::str::from_utf8(b).ok())
             .unwrap_or("\"\"");
-        if slot.tag & FLAG == 0 {
+        if !slot.flag() {
             Cow::Borrowed(raw.get(1..raw.len().saturating_sub(1)).unwrap_or(""))
         } else {
             serde_json::from_str::<String>(raw).map_or(Cow::Borrowed(raw), Cow::Owned)

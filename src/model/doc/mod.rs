@@ -6,7 +6,7 @@
 //! node, a key `String` and a hash slot per member, a `String` per number
 //! under `arbitrary_precision`). Issue 15 asks for at most four times the
 //! payload for a whole run, so the document is the text itself plus one
-//! 12-byte slot per value and per member name, in document order (about 0.7
+//! 8-byte slot per value and per member name, in document order (about 0.46
 //! times a pretty-printed order). Strings without escapes are read in place;
 //! numbers keep their exact digits; members keep their order, and a repeated
 //! key reads as `serde_json` reads it (the last value, at the first place).
@@ -32,26 +32,60 @@ use std::sync::{Arc, Mutex, PoisonError};
 const BLOCK_BITS: u32 = 16;
 const BLOCK: usize = 1 << BLOCK_BITS;
 
-/// One value or member name.
+/// One value or member name, in 8 bytes.
 ///
-/// - scalars: `start` is the byte offset of the token, `len` its length in
-///   bytes (a string's includes its quotes);
-/// - containers: `start` is the offset of the bracket, `len` the number of
-///   slots of the subtree, itself included (the next sibling is `len` on).
+/// - scalars: the byte offset of the token and its length in bytes (a
+///   string's includes its quotes);
+/// - containers: the offset of the bracket and the number of slots of the
+///   subtree, itself included (the next sibling is that many on).
 ///
-/// `tag`: the kind in the top three bits, then a flag (a string holds an
-/// escape; an object repeats a key), then the count of elements or members
-/// ([`COUNT_MASK`] when there are too many to say, counted on demand).
+/// Offsets and lengths stay below 2^30 (inputs are capped at 1 GiB), which
+/// leaves four bits: the kind (three) and a flag (a string holds an
+/// escape; an object repeats a key).
 #[derive(Clone, Copy, Default)]
 struct Slot {
-    start: u32,
-    len: u32,
-    tag: u32,
+    a: u32,
+    b: u32,
 }
 
-const KIND_SHIFT: u32 = 29;
-const FLAG: u32 = 1 << 28;
-const COUNT_MASK: u32 = FLAG - 1;
+/// The largest offset or length a slot holds: the bits below the four.
+const LIMIT: u32 = (1 << 30) - 1;
+const FLAG: u32 = 1 << 30;
+
+impl Slot {
+    fn new(kind: Kind, start: u32, len: u32, flag: bool) -> Slot {
+        let kind = kind as u32;
+        Slot {
+            a: (start & LIMIT) | ((kind & 0b11) << 30),
+            b: (len & LIMIT) | ((kind >> 2) << 31) | if flag { FLAG } else { 0 },
+        }
+    }
+
+    fn kind(self) -> u32 {
+        (self.a >> 30) | ((self.b >> 31) << 2)
+    }
+
+    fn start(self) -> u32 {
+        self.a & LIMIT
+    }
+
+    fn len(self) -> u32 {
+        self.b & LIMIT
+    }
+
+    fn flag(self) -> bool {
+        self.b & FLAG != 0
+    }
+
+    /// A closed container's subtree size and flag.
+    fn close(&mut self, len: u32, flag: bool) {
+        self.b = (self.b & !(LIMIT | FLAG)) | (len & LIMIT) | if flag { FLAG } else { 0 };
+    }
+
+    fn is_container(self) -> bool {
+        self.kind() == Kind::Array as u32 || self.kind() == Kind::Object as u32
+    }
+}
 
 /// What a value is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,10 +116,6 @@ impl Kind {
         Kind::Array,
         Kind::Object,
     ];
-
-    fn bits(self) -> u32 {
-        (self as u32) << KIND_SHIFT
-    }
 }
 
 /// A parsed JSON text.
@@ -131,11 +161,7 @@ impl Doc {
     }
 
     fn empty() -> Doc {
-        let root = Slot {
-            start: 0,
-            len: 1,
-            tag: Kind::Object.bits(),
-        };
+        let root = Slot::new(Kind::Object, 0, 1, false);
         Doc {
             text: Arc::new("{}".to_owned()),
             blocks: vec![vec![root]],
@@ -210,14 +236,14 @@ impl<'a> Node<'a> {
     /// What the value is.
     pub fn kind(self) -> Kind {
         Kind::ALL
-            .get((self.slot().tag >> KIND_SHIFT) as usize)
+            .get(self.slot().kind() as usize)
             .copied()
             .unwrap_or(Kind::Null)
     }
 
     /// Byte offset in the text where the value starts.
     pub fn start(self) -> usize {
-        self.slot().start as usize
+        self.slot().start() as usize
     }
 
     /// Byte offset in the text just past the value.
@@ -228,12 +254,12 @@ impl<'a> Node<'a> {
                 let bytes = self.doc.text.as_bytes();
                 let inner = match self.last_child() {
                     Some(last) => last.end(),
-                    None => slot.start as usize + 1,
+                    None => slot.start() as usize + 1,
                 };
                 let close = skip_ws(bytes, inner);
                 (close + 1).min(bytes.len())
             }
-            _ => (slot.start + slot.len) as usize,
+            _ => (slot.start() + slot.len()) as usize,
         }
     }
 
@@ -283,7 +309,7 @@ impl<'a> Node<'a> {
         }
         let slot = self.slot();
         let raw = self.raw();
-        if slot.tag & FLAG == 0 {
+        if !slot.flag() {
             return raw.get(1..raw.len().saturating_sub(1)).map(Cow::Borrowed);
         }
         serde_json::from_str::<String>(raw).ok().map(Cow::Owned)
@@ -315,13 +341,11 @@ impl<'a> Node<'a> {
     }
 
     /// Elements of an array, members of an object; 0 for anything else.
+    /// Counted (slots keep no count): one step per child.
     pub fn len(self) -> usize {
-        let slot = self.slot();
         match self.kind() {
-            Kind::Array if slot.tag & COUNT_MASK != COUNT_MASK => (slot.tag & COUNT_MASK) as usize,
             Kind::Array => self.children().count(),
-            Kind::Object if slot.tag & FLAG != 0 => self.members().count(),
-            Kind::Object if slot.tag & COUNT_MASK != COUNT_MASK => (slot.tag & COUNT_MASK) as usize,
+            Kind::Object if self.slot().flag() => self.members().count(),
             Kind::Object => self.children().count() / 2,
             _ => 0,
         }
@@ -336,7 +360,7 @@ impl<'a> Node<'a> {
     fn children(self) -> Children<'a> {
         let slot = self.slot();
         let end = match self.kind() {
-            Kind::Array | Kind::Object => self.at.saturating_add(slot.len),
+            Kind::Array | Kind::Object => self.at.saturating_add(slot.len()),
             _ => self.at.saturating_add(1),
         };
         Children {
@@ -388,7 +412,7 @@ impl<'a> Node<'a> {
         if self.kind() != Kind::Object {
             return Members::Deduped(Vec::new().into_iter());
         }
-        if self.slot().tag & FLAG == 0 {
+        if !self.slot().flag() {
             return Members::Plain(self.children());
         }
         let mut seen: HashMap<Cow<'a, str>, usize> = HashMap::new();
@@ -424,7 +448,7 @@ impl<'a> Node<'a> {
         while let (Some(name), Some(value)) = (children.next(), children.next()) {
             if name.is_key(key) {
                 found = Some(value);
-                if self.slot().tag & FLAG == 0 {
+                if !self.slot().flag() {
                     break;
                 }
             }
@@ -435,7 +459,7 @@ impl<'a> Node<'a> {
     /// Whether this member name is `key`.
     fn is_key(self, key: &str) -> bool {
         let slot = self.slot();
-        if slot.tag & FLAG == 0 {
+        if !slot.flag() {
             let raw = self.raw();
             raw.len() >= 2 && raw.get(1..raw.len() - 1) == Some(key)
         } else {
@@ -559,7 +583,7 @@ impl<'a> Iterator for Children<'a> {
             at: self.next,
         };
         let len = match node.kind() {
-            Kind::Array | Kind::Object => node.slot().len.max(1),
+            Kind::Array | Kind::Object => node.slot().len().max(1),
             _ => 1,
         };
         self.next = self.next.saturating_add(len);

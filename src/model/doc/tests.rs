@@ -184,3 +184,23 @@ fn long_arrays_are_indexed_alike_both_ways() {
     assert!(root.item(200).is_none());
     assert!(root.get("0").is_none() && doc.root().pointer("/0/n/x").is_none());
 }
+
+#[test]
+fn a_slot_keeps_kind_flag_offset_and_length_apart() {
+    for kind in Kind::ALL {
+        for flag in [false, true] {
+            for (start, len) in [(0, 0), (LIMIT, LIMIT), (12_345, 7)] {
+                let mut slot = Slot::new(kind, start, len, flag);
+                assert_eq!(
+                    (slot.kind(), slot.start(), slot.len(), slot.flag()),
+                    (kind as u32, start, len, flag)
+                );
+                slot.close(3, !flag);
+                assert_eq!(
+                    (slot.kind(), slot.start(), slot.len(), slot.flag()),
+                    (kind as u32, start, 3, !flag)
+                );
+            }
+        }
+    }
+}
