@@ -231,15 +231,17 @@ pub fn redact(name: &str, bytes: &[u8], masker: &Masker) -> Result<Redacted, Str
             }
             out
         }
-        Shape::Http => http(bytes, masker)?,
+        Shape::Http => http(bytes, masker, &mut notes)?,
         Shape::Har => har(bytes, masker, &mut notes)?,
     };
     Ok(Redacted { bytes, notes })
 }
 
 /// A raw HTTP request: credential headers masked, the body redacted and its
-/// `Content-Length` set to its new length.
-fn http(bytes: &[u8], masker: &Masker) -> Result<Vec<u8>, String> {
+/// `Content-Length` set to its new length. A chunked or compressed body is
+/// written decoded (the codings' headers dropped, a `Content-Length` set),
+/// since masking changes its length and a redacted copy is for reading.
+fn http(bytes: &[u8], masker: &Masker, notes: &mut Vec<String>) -> Result<Vec<u8>, String> {
     let (split, gap) = match bytes.windows(4).position(|w| w == b"\r\n\r\n") {
         Some(at) => (at, 4),
         None => (
@@ -255,15 +257,15 @@ fn http(bytes: &[u8], masker: &Masker) -> Result<Vec<u8>, String> {
     let body = &bytes[split + gap..];
     let mut lines: Vec<String> = Vec::new();
     let mut headers = Vec::new();
+    // `Transfer-Encoding` and `Content-Encoding` lines, left out of the copy.
+    let mut coded: Vec<String> = Vec::new();
     for (i, line) in head.split(eol).enumerate() {
         match line.split_once(':') {
             Some((name, value)) if i > 0 || !capture::is_request_line(line) => {
                 let lower = name.trim().to_ascii_lowercase();
                 if lower == "transfer-encoding" || lower == "content-encoding" {
-                    return Err(format!(
-                        "a {} body is not redacted (whi redact reads plain bodies): save the decoded request, or redact the body alone",
-                        value.trim()
-                    ));
+                    coded.push(format!("{}: {}", name.trim(), value.trim()));
+                    continue;
                 }
                 headers.push((name.trim().to_owned(), value.trim().to_owned()));
                 lines.push(format!(
@@ -275,6 +277,28 @@ fn http(bytes: &[u8], masker: &Masker) -> Result<Vec<u8>, String> {
             _ => lines.push(line.to_owned()),
         }
     }
+    let decoded;
+    let body = if coded.is_empty() {
+        body
+    } else {
+        // The body as every command reads it: de-chunked and decompressed.
+        decoded = match crate::ingest::http::requests("", bytes).into_iter().next() {
+            Some(Ok(read)) => read.bytes,
+            Some(Err(broken)) => return Err(broken.message),
+            None => return Err("the request holds no body".to_owned()),
+        };
+        notes.push(format!(
+            "the body was sent with {}: the copy holds it decoded, with a Content-Length",
+            coded.join(", ")
+        ));
+        if !headers
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case("content-length"))
+        {
+            lines.push("Content-Length: 0".to_owned());
+        }
+        &decoded[..]
+    };
     let masked = masker
         .body(body, &headers)
         .ok_or("the request's body is not JSON (nothing was redacted)")?;

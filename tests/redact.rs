@@ -257,3 +257,40 @@ fn an_endless_input_is_refused_at_the_cap() {
     assert!(stdout.is_empty());
     assert!(stderr.contains("/dev/zero: larger than 1 GiB"), "{stderr}");
 }
+
+#[test]
+fn chunked_and_compressed_captures_are_redacted_decoded() {
+    for (capture, personal) in [
+        (
+            "tests/fixtures/capture/salla-signed-gzip.http",
+            "abdullah.alqahtani@example.com",
+        ),
+        (
+            "tests/fixtures/capture/ongoing-chunked.http",
+            "b25nb2luZzpodW50ZXIy",
+        ),
+    ] {
+        let (code, out, err) = redact(&[capture]);
+        assert_eq!(code, 0, "{capture}: {err}");
+        assert!(
+            err.contains("the copy holds it decoded"),
+            "{capture}: {err}"
+        );
+        assert!(!out.contains(personal), "{capture}: {out}");
+        let lower = out.to_ascii_lowercase();
+        assert!(
+            !lower.contains("transfer-encoding") && !lower.contains("content-encoding"),
+            "{out}"
+        );
+        // The copy is a capture every command reads, with the original's verdict.
+        let dir = util::Temp::new("redact-decoded");
+        let copy = dir.file("copy.http", &out);
+        let checked = util::run(&["validate", "--format", "json", &copy], None);
+        let record = util::ndjson(&checked).remove(0);
+        let original =
+            util::ndjson(&util::run(&["validate", "--format", "json", capture], None)).remove(0);
+        for field in ["provider", "event", "valid"] {
+            assert_eq!(record[field], original[field], "{capture}: {field}");
+        }
+    }
+}
