@@ -1,5 +1,5 @@
 //! Micro-benchmarks of the pipeline's stages, per provider, over the bundled
-//! samples: parsing, detection, validation (schemas compiled before timing,
+//! samples: parsing (and the document alone, against a `serde_json::Value`), detection, validation (schemas compiled before timing,
 //! as a run compiles each once), locating line and column of a pointer, and
 //! summarising. Run with `cargo bench --bench pipeline`; whole-process
 //! comparisons with other validators are in `scripts/bench-peers.sh`.
@@ -15,6 +15,7 @@ use whi::check::{record as report, validate};
 use whi::ingest::capture;
 use whi::ingest::locate;
 use whi::ingest::payload::{self, Parsed, Payload};
+use whi::model::doc::Doc;
 use whi::providers::{self, Provider};
 
 /// One provider's samples, parsed and detected once, outside the timing.
@@ -105,6 +106,22 @@ fn stages(c: &mut Criterion) {
                 for s in &set.samples {
                     let body = capture::plain("bench", s.text.as_bytes().to_vec());
                     black_box(payload::parse_body(body));
+                }
+            });
+        });
+        // The document payloads are parsed into (model::doc), against the
+        // serde_json::Value it replaced (issue 15: a fifth of the memory).
+        group.bench_function("doc", |b| {
+            b.iter(|| {
+                for s in &set.samples {
+                    black_box(Doc::parse_str(s.text).is_ok());
+                }
+            });
+        });
+        group.bench_function("value", |b| {
+            b.iter(|| {
+                for s in &set.samples {
+                    black_box(serde_json::from_str::<Value>(s.text).is_ok());
                 }
             });
         });

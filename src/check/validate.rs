@@ -196,4 +196,91 @@ mod tests {
             Some(("type", Some(5), Some(29)))
         );
     }
+
+    /// Every leaf below the top level turned into the other type: strings
+    /// become numbers, numbers and booleans strings, so nearly every field
+    /// fails its own way.
+    fn scramble(value: &mut serde_json::Value, depth: usize) {
+        use serde_json::Value;
+        match value {
+            Value::Object(map) => map.values_mut().for_each(|v| scramble(v, depth + 1)),
+            Value::Array(items) => items.iter_mut().for_each(|v| scramble(v, depth + 1)),
+            Value::String(_) if depth > 1 => *value = Value::from(7),
+            Value::Number(_) | Value::Bool(_) if depth > 1 => *value = Value::from("x"),
+            _ => {}
+        }
+    }
+
+    /// The parsed document is validated exactly as a `serde_json::Value` of
+    /// the same text is, by the same validator on the bundled schema: the
+    /// samples, the invalid fixtures, and every sample scrambled.
+    #[test]
+    fn the_document_validates_exactly_as_a_value_does() {
+        use crate::check::detect::{Overrides, detect};
+        let mut texts: Vec<(String, String)> = schema::samples()
+            .iter()
+            .map(|(p, t)| ((*p).to_owned(), (*t).to_owned()))
+            .collect();
+        for (path, text) in schema::samples() {
+            let mut value: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
+            scramble(&mut value, 0);
+            texts.push((format!("scrambled {path}"), value.to_string()));
+        }
+        let fixtures =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/invalid");
+        for provider in std::fs::read_dir(&fixtures).into_iter().flatten().flatten() {
+            for file in std::fs::read_dir(provider.path())
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                if let Ok(text) = std::fs::read_to_string(file.path()) {
+                    texts.push((file.path().display().to_string(), text));
+                }
+            }
+        }
+        let (mut compared, mut errors) = (0, 0);
+        for (name, text) in &texts {
+            let Some(Parsed::Payload(p)) = parse(Source {
+                name: name.clone(),
+                bytes: text.as_bytes().to_vec(),
+            })
+            .into_iter()
+            .next() else {
+                continue;
+            };
+            let Some(path) = detect(p.body(), Overrides::default()).and_then(|d| d.schema_path())
+            else {
+                continue;
+            };
+            let mut ours: Vec<(String, String)> = validate(&p, &path, None)
+                .unwrap_or_default()
+                .errors
+                .into_iter()
+                .map(|e| (e.pointer, e.kind.keyword().to_owned()))
+                .collect();
+            let bundle: serde_json::Value =
+                serde_json::from_str(&schema::bundled(&path).unwrap_or_default())
+                    .unwrap_or_default();
+            let reference = jsonschema::options()
+                .with_base_uri("https://example.invalid/bundle/x.schema.json")
+                .should_validate_formats(true)
+                .build(&bundle)
+                .unwrap_or_else(|e| panic!("{path}: {e}"));
+            let value: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
+            let mut theirs: Vec<(String, String)> = reference
+                .iter_errors(&value)
+                .map(|e| (e.instance_path().to_string(), e.kind().keyword().to_owned()))
+                .filter(|(_, k)| !schema::WARNING_KEYWORDS.contains(&k.as_str()))
+                .collect();
+            ours.sort();
+            theirs.sort();
+            assert_eq!(ours, theirs, "{name}");
+            compared += 1;
+            errors += ours.len();
+        }
+        assert!(errors > 300, "{errors} errors compared");
+        // the samples, their scrambled copies, and most fixtures were compared
+        assert!(compared >= 2 * schema::samples().len(), "{compared}");
+    }
 }

@@ -204,3 +204,9 @@ fn a_slot_keeps_kind_flag_offset_and_length_apart() {
         }
     }
 }
+
+#[test]
+fn the_validators_contract_holds() {
+    let doc = Doc::from_value(&jsonschema_value::conformance::document());
+    jsonschema_value::conformance::assert_conformance::<DocJson>(&doc.root());
+}
