@@ -1,22 +1,18 @@
 //! Building a [`Doc`]'s index from its text.
 //!
-//! `serde_json` checks the syntax first (without building anything), so a
-//! broken text fails with its exact error. Two things that check lets
-//! through but a `Value` parse refuses are caught here and handed back to
-//! `serde_json` for its error: nesting past its recursion limit, and string
-//! escapes that are not text (a lone surrogate). The walk itself then reads
-//! text it knows is JSON; it still never indexes past the end.
+//! `serde_json` reads the text first, down the same path a `Value` parse
+//! takes, but keeping nothing ([`Discard`]): a broken text fails with the
+//! exact error and position a `Value` parse gives (trailing commas, nesting
+//! past its recursion limit, a lone surrogate in an escape), and building
+//! nothing, whatever the size. The walk then reads text it knows is JSON;
+//! it still never indexes past the end.
 
 use super::{BLOCK, BLOCK_BITS, Doc, Kind, LIMIT, Slot};
-use serde::de::IgnoredAny;
-use serde_json::Value;
+use serde::Deserialize;
+use serde::de::{Deserializer, MapAccess, SeqAccess, Visitor};
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::sync::Arc;
-
-/// Nesting from which the text is handed to a `Value` parse to learn
-/// whether `serde_json` accepts it (its limit is 128 levels).
-const DEEP: usize = 120;
 
 pub(super) fn build(text: Arc<String>) -> Result<Doc, serde_json::Error> {
     if text.len() > LIMIT as usize {
@@ -24,24 +20,14 @@ pub(super) fn build(text: Arc<String>) -> Result<Doc, serde_json::Error> {
             "the document is larger than 1 GiB, more than whi reads",
         ));
     }
-    // The quick check's messages are its own ("key must be a string" where
-    // a Value parse says "trailing comma"): a failure is told by the parse.
-    if serde_json::from_str::<IgnoredAny>(&text).is_err() {
-        return Err(refusal(&text));
-    }
+    serde_json::from_str::<Discard>(&text)?;
     let mut builder = Builder {
         bytes: text.as_bytes(),
         blocks: Vec::new(),
         slots: 0,
         duplicates: false,
-        suspect: false,
     };
-    let built = builder.walk();
-    if built.is_none() || builder.suspect {
-        // serde_json's own verdict on what the walk could not take.
-        serde_json::from_str::<Value>(&text)?;
-    }
-    if built.is_none() {
+    if builder.walk().is_none() {
         // The walk and serde_json disagree (serde_json accepted the text):
         // a fault of the walk, said rather than guessed around.
         return Err(serde::de::Error::custom(
@@ -63,11 +49,59 @@ pub(super) fn build(text: Arc<String>) -> Result<Doc, serde_json::Error> {
     })
 }
 
-/// Why serde_json refuses `text`, in its `Value` parse's words.
-fn refusal(text: &str) -> serde_json::Error {
-    match serde_json::from_str::<Value>(text) {
-        Err(err) => err,
-        Ok(_) => serde::de::Error::custom("the syntax check and the parse disagree"),
+/// Any JSON value, read as a `Value` is read (`deserialize_any`, so with
+/// the same errors and the same recursion limit) and kept nowhere.
+/// serde's `IgnoredAny` takes another path, with messages of its own ("key
+/// must be a string" for a trailing comma) and no limit on nesting.
+struct Discard;
+
+impl<'de> Deserialize<'de> for Discard {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(Discard)
+    }
+}
+
+impl<'de> Visitor<'de> for Discard {
+    type Value = Discard;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Discard, E> {
+        Ok(Discard)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Discard, E> {
+        Ok(Discard)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Discard, E> {
+        Ok(Discard)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Discard, E> {
+        Ok(Discard)
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<Discard, E> {
+        Ok(Discard)
+    }
+
+    fn visit_unit<E>(self) -> Result<Discard, E> {
+        Ok(Discard)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Discard, A::Error> {
+        while seq.next_element::<Discard>()?.is_some() {}
+        Ok(Discard)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Discard, A::Error> {
+        while map.next_key::<Discard>()?.is_some() {
+            map.next_value::<Discard>()?;
+        }
+        Ok(Discard)
     }
 }
 
@@ -76,8 +110,6 @@ struct Builder<'t> {
     blocks: Vec<Vec<Slot>>,
     slots: u32,
     duplicates: bool,
-    /// Something a `Value` parse may refuse: deep nesting, odd escapes.
-    suspect: bool,
 }
 
 /// A container being filled.
@@ -136,9 +168,6 @@ impl Builder<'_> {
                         count: 0,
                         object,
                     });
-                    if stack.len() >= DEEP {
-                        self.suspect = true;
-                    }
                     at = self.skip_ws(at + 1);
                     let close = if object { b'}' } else { b']' };
                     if self.bytes.get(at) == Some(&close) {
@@ -206,16 +235,6 @@ impl Builder<'_> {
             }
         }
         let end = i + 1;
-        if escaped {
-            // Escapes that are not text (a lone surrogate) pass the syntax
-            // check; a Value parse refuses them.
-            let raw = std::str::from_utf8(self.bytes.get(at..end)?).ok()?;
-            let surrogate = memchr::memmem::find(raw.as_bytes(), b"\\ud").is_some()
-                || memchr::memmem::find(raw.as_bytes(), b"\\uD").is_some();
-            if surrogate && serde_json::from_str::<String>(raw).is_err() {
-                self.suspect = true;
-            }
-        }
         self.push(Slot::new(
             Kind::String,
             offset(at)?,

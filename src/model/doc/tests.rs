@@ -110,6 +110,15 @@ fn broken_text_fails_exactly_as_serde_json_does() {
         "{\"\\udc00\": 1}",
         "nul",
         "{} x",
+        "{\"a\":1 \"b\":2}",
+        "[1,]",
+        "{\"a\":}",
+        "\"abc",
+        "\"a\tb\"",
+        "1.",
+        "-",
+        "1e",
+        "{\"a\": [1, {\"b\": tru}]}",
         deep.as_str(),
     ] {
         let expected = serde_json::from_str::<Value>(text)
@@ -148,6 +157,30 @@ fn json() -> impl Strategy<Value = Value> {
 }
 
 proptest! {
+    /// One byte cut out of, or put into, a valid document: whatever the
+    /// result, the document's verdict and message are serde_json's.
+    #[test]
+    fn any_broken_document_fails_as_serde_json_does(
+        value in json(),
+        at in any::<prop::sample::Index>(),
+        byte in prop::sample::select(vec![b'"', b',', b'{', b'}', b'[', b']', b':', b'\\', b'1', b'e', b'\t']),
+        cut in any::<bool>(),
+    ) {
+        let mut bytes = serde_json::to_vec(&value).unwrap_or_default();
+        let i = at.index(bytes.len() + 1);
+        if cut && i < bytes.len() {
+            bytes.remove(i);
+        } else {
+            bytes.insert(i, byte);
+        }
+        let Ok(text) = String::from_utf8(bytes) else {
+            return Ok(());
+        };
+        let expected = serde_json::from_str::<Value>(&text).map(|_| ()).map_err(|e| e.to_string());
+        let got = Doc::parse_str(&text).map(|_| ()).map_err(|e| e.to_string());
+        prop_assert_eq!(got, expected, "{}", text);
+    }
+
     #[test]
     fn any_document_reads_back_unchanged(value in json(), pretty in any::<bool>()) {
         let text = if pretty {
