@@ -14,6 +14,24 @@ use whi::ingest::payload::{self, Parsed};
 use whi::ingest::{capture, reader};
 use whi::model::timestamp;
 
+/// A document's value read back through its node API alone.
+fn rebuild(node: whi::model::doc::Node<'_>) -> Value {
+    use whi::model::doc::Kind;
+    match node.kind() {
+        Kind::Null => Value::Null,
+        Kind::True => Value::Bool(true),
+        Kind::False => Value::Bool(false),
+        Kind::Number => node.as_number().map_or(Value::Null, Value::Number),
+        Kind::String => Value::String(node.as_str().unwrap_or_default().into_owned()),
+        Kind::Array => Value::Array(node.elements().map(rebuild).collect()),
+        Kind::Object => Value::Object(
+            node.members()
+                .map(|(k, v)| (k.into_owned(), rebuild(v)))
+                .collect(),
+        ),
+    }
+}
+
 fn source(data: &[u8]) -> Source {
     Source {
         name: "fuzz".into(),
@@ -22,8 +40,23 @@ fn source(data: &[u8]) -> Source {
 }
 
 /// `payload::parse` on arbitrary bytes; every payload it yields has a
-/// located root, and duplicate-key detection copes with it.
+/// located root, and duplicate-key detection copes with it. The parsed
+/// document agrees with a `serde_json::Value` parse of the same text: the
+/// same verdict, the same error message, the same value read back.
 pub fn parse(data: &[u8]) {
+    if let Ok(text) = std::str::from_utf8(data) {
+        let doc = whi::model::doc::Doc::parse_str(text);
+        let value = serde_json::from_str::<Value>(text);
+        match (&doc, &value) {
+            (Ok(doc), Ok(value)) => assert_eq!(&rebuild(doc.root()), value, "{text:?}"),
+            (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{text:?}"),
+            _ => panic!(
+                "doc {:?} but value {:?} for {text:?}",
+                doc.is_ok(),
+                value.is_ok()
+            ),
+        }
+    }
     for parsed in payload::parse(source(data)) {
         if let Parsed::Payload(payload) = parsed {
             assert!(payload.position("").is_some(), "root not located");
