@@ -415,31 +415,29 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// `raw_changes` between two values, each parsed as a document.
+    fn raw(old: &Value, new: &Value, rules: Rules<'_>) -> Vec<RawChange> {
+        let (old, new) = (
+            crate::model::doc::Doc::from_value(old),
+            crate::model::doc::Doc::from_value(new),
+        );
+        raw_changes(old.root(), new.root(), rules)
+    }
+
     #[test]
     fn identical_documents_have_no_changes() {
         let v = json!({"a": [1, {"id": 1}], "b": {"c": null}});
-        assert!(
-            raw_changes(
-                crate::model::doc::Doc::from_value(&v).root(),
-                crate::model::doc::Doc::from_value(&v).root(),
-                Rules::GENERIC
-            )
-            .is_empty()
-        );
+        assert!(raw(&v, &v, Rules::GENERIC).is_empty());
     }
 
     #[test]
     fn reports_added_removed_changed_in_document_order() {
         let old = json!({"status": "confirmed", "gone": 1, "nested": {"x": 1}});
         let new = json!({"status": "processed", "nested": {"x": 2}, "new/key": true});
-        let got: Vec<(String, Kind)> = raw_changes(
-            crate::model::doc::Doc::from_value(&old).root(),
-            crate::model::doc::Doc::from_value(&new).root(),
-            Rules::GENERIC,
-        )
-        .into_iter()
-        .map(|c| (c.pointer, c.kind))
-        .collect();
+        let got: Vec<(String, Kind)> = raw(&old, &new, Rules::GENERIC)
+            .into_iter()
+            .map(|c| (c.pointer, c.kind))
+            .collect();
         assert!(got.contains(&("/status".into(), Kind::Changed)));
         assert!(got.contains(&("/gone".into(), Kind::Removed)));
         assert!(got.contains(&("/nested/x".into(), Kind::Changed)));
@@ -451,14 +449,10 @@ mod tests {
     fn arrays_with_ids_are_matched_by_id() {
         let old = json!({"items": [{"id": "a", "q": 1}, {"id": "b", "q": 1}]});
         let new = json!({"items": [{"id": "z", "q": 5}, {"id": "a", "q": 1}, {"id": "b", "q": 2}]});
-        let got: Vec<(String, Kind)> = raw_changes(
-            crate::model::doc::Doc::from_value(&old).root(),
-            crate::model::doc::Doc::from_value(&new).root(),
-            Rules::GENERIC,
-        )
-        .into_iter()
-        .map(|c| (c.pointer, c.kind))
-        .collect();
+        let got: Vec<(String, Kind)> = raw(&old, &new, Rules::GENERIC)
+            .into_iter()
+            .map(|c| (c.pointer, c.kind))
+            .collect();
         assert_eq!(
             got,
             vec![
@@ -473,11 +467,7 @@ mod tests {
         // found by the property test: element id 3 moved from index 0 to 1
         let old = json!([{"id": 3, "v": [null]}]);
         let new = json!([{"id": 0, "v": null}, {"id": 3, "v": []}]);
-        let got = raw_changes(
-            crate::model::doc::Doc::from_value(&old).root(),
-            crate::model::doc::Doc::from_value(&new).root(),
-            Rules::GENERIC,
-        );
+        let got = raw(&old, &new, Rules::GENERIC);
         let removed = got
             .iter()
             .find(|c| c.kind == Kind::Removed)
@@ -490,9 +480,9 @@ mod tests {
     fn ignored_pointers_are_left_out() {
         let old = json!({"event_id": "1", "retry_count": 0, "payload": {"s": 1}});
         let new = json!({"event_id": "2", "retry_count": 1, "payload": {"s": 2}});
-        let got = raw_changes(
-            crate::model::doc::Doc::from_value(&old).root(),
-            crate::model::doc::Doc::from_value(&new).root(),
+        let got = raw(
+            &old,
+            &new,
             Rules {
                 ignored: &["/event_id", "/retry_count"],
                 ..Rules::GENERIC
