@@ -364,11 +364,7 @@ fn fifo_socket_and_symlink_loop_are_skipped_without_hanging() {
     let temp = special_files("special");
     let run = whi(&["validate", "--format", "json", &temp.arg(""), GOOD], b"");
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let sources: Vec<String> = run
-        .records()
-        .iter()
-        .map(|r| r["source"].as_str().unwrap_or_default().to_string())
-        .collect();
+    let sources = run.sources();
     assert_eq!(sources, vec![temp.arg("good.json"), GOOD.to_string()]);
     run.good_still_reported();
     // The library says what was passed over, for the renderer to print.
@@ -488,11 +484,7 @@ fn any_file_name_the_os_allows_works_on_the_command_line() {
         ],
     );
     assert_eq!(json.code, 0, "{}", json.stderr);
-    let sources: Vec<String> = json
-        .records()
-        .iter()
-        .map(|r| r["source"].as_str().unwrap_or_default().to_string())
-        .collect();
+    let sources = json.sources();
     assert_eq!(
         sources,
         [

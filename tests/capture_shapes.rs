@@ -19,7 +19,7 @@ const GOOD: &str = "samples/salla/order.created.json";
 const SECRET: &str = "tests/fixtures/capture/secret.txt";
 
 /// A temporary directory, removed when dropped.
-use util::Temp;
+use util::{Temp, messages};
 
 /// `whi ARGS`: exit code, NDJSON records (for `--format json`), stderr.
 fn whi(args: &[&str]) -> (i32, Vec<Value>, String) {
@@ -41,15 +41,6 @@ fn validate_one(file: &str) -> (i32, Value) {
     let (code, mut records, stderr) = whi(&["validate", "--format", "json", file]);
     assert_eq!(records.len(), 1, "{records:?}\n{stderr}");
     (code, records.remove(0))
-}
-
-fn messages(record: &Value, list: &str) -> Vec<String> {
-    record[list]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e["message"].as_str().map(str::to_string))
-        .collect()
 }
 
 fn sample() -> String {

@@ -17,7 +17,7 @@ const GOOD: &str = "samples/salla/order.created.json";
 /// Longest any case may run before it counts as a hang.
 const DEADLINE: Duration = Duration::from_secs(60);
 
-use util::{Run, Temp, reader, spawn};
+use util::{Run, Temp, messages, reader, spawn};
 
 /// Runs `whi ARGS` with `stdin` as its standard input, within the deadline.
 fn whi(args: &[&str], stdin: &[u8]) -> Run {
@@ -49,11 +49,7 @@ fn globs_follow_no_directory_links() {
     let pattern = temp.arg("d/**/*.json");
     let run = whi(&["validate", "--format", "json", &pattern], b"");
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let sources: Vec<String> = run
-        .records()
-        .iter()
-        .map(|r| r["source"].as_str().unwrap_or_default().to_string())
-        .collect();
+    let sources = run.sources();
     assert_eq!(
         sources,
         [temp.arg("d/a.json"), temp.arg("d/sub/b.json")],
@@ -281,15 +277,6 @@ fn validate_one(file: &str) -> (i32, Value, String) {
     let mut records = run.records();
     assert_eq!(records.len(), 1, "{}", run.stdout);
     (run.code, records.remove(0), run.stderr)
-}
-
-fn messages(record: &Value, list: &str) -> Vec<String> {
-    record[list]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e["message"].as_str().map(str::to_string))
-        .collect()
 }
 
 /// Real captures that httparse refused or misread are read as sent.
@@ -584,11 +571,7 @@ fn ndjson_on_stdin_with_a_first_line_over_64_kib() {
     let text = format!("{long}\n{value}\n{value}\n");
     assert!(text.find('\n').unwrap_or_default() > 64 * 1024);
     let run = whi(&["validate", "--format", "json", "-"], text.as_bytes());
-    let sources: Vec<String> = run
-        .records()
-        .iter()
-        .map(|r| r["source"].as_str().unwrap_or_default().to_string())
-        .collect();
+    let sources = run.sources();
     assert_eq!(sources, ["-:1", "-:2", "-:3"], "{}", run.stderr);
 }
 

@@ -119,6 +119,14 @@ impl Run {
             .collect()
     }
 
+    /// The `source` of each record of a `--format json` run, in order.
+    pub fn sources(&self) -> Vec<String> {
+        self.records()
+            .iter()
+            .map(|r| r["source"].as_str().unwrap_or_default().to_string())
+            .collect()
+    }
+
     /// Asserts nothing panicked and no trace or overflow leaked.
     pub fn no_panic(&self) {
         for word in ["panicked", "RUST_BACKTRACE", "stack backtrace", "overflow"] {
@@ -180,4 +188,14 @@ pub fn wait(child: &mut std::process::Child, deadline: std::time::Duration) -> i
         }
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
+}
+
+/// The messages of a record's `errors` or `warnings` list.
+pub fn messages(record: &Value, list: &str) -> Vec<String> {
+    record[list]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["message"].as_str().map(str::to_string))
+        .collect()
 }
