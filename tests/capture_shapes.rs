@@ -37,6 +37,20 @@ fn whi(args: &[&str]) -> (i32, Vec<Value>, String) {
 }
 
 /// The one record of `whi validate --format json FILE`, and the exit code.
+/// `file` is unparseable (exit 1) with one error that starts with `words`;
+/// its record.
+fn unparseable(file: &str, words: &str) -> Value {
+    let (code, record) = validate_one(file);
+    assert_eq!(code, 1, "{file}");
+    assert_eq!(record["status"], "unparseable", "{file}");
+    let errors = messages(&record, "errors");
+    assert!(
+        errors.len() == 1 && errors[0].starts_with(words),
+        "{file}: {errors:?}"
+    );
+    record
+}
+
 fn validate_one(file: &str) -> (i32, Value) {
     let (code, mut records, stderr) = whi(&["validate", "--format", "json", file]);
     assert_eq!(records.len(), 1, "{records:?}\n{stderr}");
@@ -285,15 +299,7 @@ fn unknown_corrupt_and_already_plain_bodies_say_so() {
         ),
     ];
     for (name, text, words) in failing {
-        let file = temp.file(name, text);
-        let (code, record) = validate_one(&file);
-        assert_eq!(code, 1, "{name}");
-        assert_eq!(record["status"], "unparseable", "{name}");
-        let errors = messages(&record, "errors");
-        assert!(
-            errors.len() == 1 && errors[0].starts_with(words),
-            "{name}: {errors:?}"
-        );
+        unparseable(&temp.file(name, text), words);
     }
     // Devtools decode the body and keep the header: checked as it stands.
     let plain = temp.file(
@@ -493,15 +499,7 @@ fn unusable_captures_say_what_they_are() {
         ),
     ];
     for (name, text, words) in cases {
-        let file = temp.file(name, text);
-        let (code, record) = validate_one(&file);
-        assert_eq!(code, 1, "{name}");
-        assert_eq!(record["status"], "unparseable", "{name}");
-        let errors = messages(&record, "errors");
-        assert!(
-            errors.len() == 1 && errors[0].starts_with(&words),
-            "{name}: {errors:?}"
-        );
+        let record = unparseable(&temp.file(name, text), &words);
         assert_eq!(record["errors"][0]["keyword"], "capture", "{name}");
     }
 }
