@@ -5,7 +5,9 @@
 //! them all. An invalid payload whose errors are about a field the schema
 //! describes gets one `see: whi explain <event>/<pointer>` line.
 
-use super::common::{capped, count_line, more_errors, plural, source_file, status_word};
+use super::common::{
+    capped, count_line, more_errors, plural, problem_text, source_file, status_word,
+};
 use super::{Palette, Render, escape as esc, write_input_error, write_note};
 use crate::check::record::{Record, Status, Tally};
 use crate::check::validate::Problem;
@@ -394,17 +396,12 @@ pub fn timelines(
                     1 => ", and 1 more error".to_owned(),
                     n => format!(", and {n} more errors"),
                 };
-                let pointer = if error.pointer.is_empty() {
-                    String::new()
-                } else {
-                    format!("{}: ", esc(&error.pointer))
-                };
                 writeln!(
                     out,
-                    "  {:<25} {} {pointer}{}{at}{more}",
+                    "  {:<25} {} {}{at}{more}",
                     "",
                     format!("✗ {}:", status_word(e.check.verdict)).style(palette.bad),
-                    esc(&error.message)
+                    esc(&problem_text(error))
                 )?;
             }
             for flag in &e.flags {

@@ -6,6 +6,7 @@
 //! `method`, `path`, `forward`, `saved`), `rejected` (a request refused
 //! before it could be checked: malformed, too large) and `sent`.
 
+use super::common::problem_text;
 use super::{Palette, escape};
 use crate::check::record::{Record, Status};
 use crate::live::delivery::Delivery;
@@ -184,17 +185,11 @@ fn human(
             (Some(l), Some(c)) => format!("{l}:{c}"),
             _ => "-".to_owned(),
         };
-        let pointer = if problem.pointer.is_empty() {
-            String::new()
-        } else {
-            format!("{}: ", escape(&problem.pointer))
-        };
         writeln!(
             out,
-            "    {:<7} {}{} {}",
+            "    {:<7} {} {}",
             at.style(palette.dim),
-            pointer,
-            escape(&problem.message),
+            escape(&problem_text(problem)),
             format!("[{}]", problem.kind).style(palette.dim)
         )?;
     }
