@@ -35,7 +35,7 @@ pub fn find(payload: &Payload) -> Vec<Duplicate> {
         return Vec::new();
     };
     let mut found = Vec::new();
-    for (pointer, occurrences) in walk(&payload.text, start).unwrap_or_default() {
+    for (pointer, occurrences) in walk(payload.text(), start).unwrap_or_default() {
         let Some((last, earlier)) = occurrences.split_last() else {
             continue;
         };

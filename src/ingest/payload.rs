@@ -20,8 +20,6 @@ use std::sync::Arc;
 pub struct Payload {
     /// How the user sees it: `path`, `path#/2` for a batch element, `-` for stdin.
     pub source: String,
-    /// The whole text of the document the body is part of.
-    pub text: Arc<String>,
     /// The pointer of this body inside `text` (empty, or `/N` for a batch element).
     pub prefix: String,
     /// The parsed document the body is part of (shared by a batch).
@@ -49,6 +47,11 @@ pub struct Payload {
 }
 
 impl Payload {
+    /// The whole text of the document the body is part of.
+    pub fn text(&self) -> &str {
+        self.doc.text()
+    }
+
     /// The parsed body.
     pub fn body(&self) -> Node<'_> {
         self.doc.node(self.node).unwrap_or_else(|| self.doc.root())
@@ -58,9 +61,9 @@ impl Payload {
     /// with the byte order mark put back if the body had one.
     pub fn raw(&self) -> std::borrow::Cow<'_, [u8]> {
         if self.bom {
-            std::borrow::Cow::Owned([&b"\xEF\xBB\xBF"[..], self.text.as_bytes()].concat())
+            std::borrow::Cow::Owned([&b"\xEF\xBB\xBF"[..], self.text().as_bytes()].concat())
         } else {
-            std::borrow::Cow::Borrowed(self.text.as_bytes())
+            std::borrow::Cow::Borrowed(self.text().as_bytes())
         }
     }
 
@@ -71,7 +74,7 @@ impl Payload {
 
     /// Line and column, in the input, of a byte offset in `text`.
     pub fn at(&self, offset: usize) -> Position {
-        shift(self.index.position(&self.text, offset), self.origin)
+        shift(self.index.position(self.text(), offset), self.origin)
     }
 
     /// Byte offset in `text` of the value at `pointer` inside this body.
@@ -206,7 +209,6 @@ pub fn parse_body(body: Body) -> Vec<Parsed> {
             .map(|(i, element)| {
                 Parsed::Payload(Payload {
                     source: format!("{name}#/{i}"),
-                    text: Arc::clone(&text),
                     prefix: format!("/{i}"),
                     doc: Arc::clone(&doc),
                     node: element.index(),
@@ -222,7 +224,6 @@ pub fn parse_body(body: Body) -> Vec<Parsed> {
             .collect(),
         _ => vec![Parsed::Payload(Payload {
             source: name,
-            text,
             prefix: String::new(),
             node: 0,
             doc: Arc::clone(&doc),
