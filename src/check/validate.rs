@@ -44,10 +44,11 @@ fn check(payload: &Payload, validator: &Validator<DocJson>, limit: usize) -> Ver
     if validator.is_valid(payload.body()) {
         return verdict;
     }
-    // Where each kept problem is, as a byte offset: lines and columns are
-    // worked out once the validator's errors are gone, so its error list
-    // (all of them, built at once) and the line table never coexist.
-    let mut offsets: Vec<(bool, usize, Option<usize>)> = Vec::new();
+    // Each kept problem with its byte offset: lines and columns are worked
+    // out once the validator's errors are gone, so its error list (all of
+    // them, built at once) and the line table never coexist.
+    let mut kept: Vec<(bool, Problem, Option<usize>)> = Vec::new();
+    let mut errors = 0;
     for error in validator.iter_errors(payload.body()) {
         let kind = match error.kind() {
             ValidationErrorKind::Required { property } => ProblemKind::Required {
@@ -58,31 +59,28 @@ fn check(payload: &Payload, validator: &Validator<DocJson>, limit: usize) -> Ver
             other => ProblemKind::Schema(other.keyword().to_string()),
         };
         let warning = schema::WARNING_KEYWORDS.contains(&kind.keyword());
-        if !warning && verdict.errors.len() >= limit {
-            verdict.omitted += 1;
-            continue;
+        if !warning {
+            if errors >= limit {
+                verdict.omitted += 1;
+                continue;
+            }
+            errors += 1;
         }
         let pointer = error.instance_path().to_string();
         let message = shorten(message_of(&error), MAX_MESSAGE);
-        let problem = Problem::at(&pointer, kind, message, None);
-        let list = if warning {
-            &mut verdict.warnings
-        } else {
-            &mut verdict.errors
-        };
-        offsets.push((warning, list.len(), payload.offset(&pointer)));
-        list.push(problem);
+        let offset = payload.offset(&pointer);
+        kept.push((warning, Problem::at(&pointer, kind, message, None), offset));
     }
-    for (warning, i, offset) in offsets {
-        let list = if warning {
-            &mut verdict.warnings
-        } else {
-            &mut verdict.errors
-        };
-        if let (Some(problem), Some(offset)) = (list.get_mut(i), offset) {
+    for (warning, mut problem, offset) in kept {
+        if let Some(offset) = offset {
             let at = payload.at(offset);
             problem.line = Some(at.line);
             problem.column = Some(at.column);
+        }
+        if warning {
+            verdict.warnings.push(problem);
+        } else {
+            verdict.errors.push(problem);
         }
     }
     // A `required` error points at the object; several problems at one
