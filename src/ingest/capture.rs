@@ -469,8 +469,6 @@ fn har_entry(name: &str, i: usize, entry: &Value, described: Arc<Entry>) -> Resu
 /// The longest line kept in memory; a longer one is reported, not loaded.
 pub const MAX_LINE: usize = 256 * 1024 * 1024;
 
-/// Streams NDJSON: one body per non-blank line, named `name:LINE`. Memory
-/// holds one line at a time.
 /// The requests of a bin export, read as the raw requests they are.
 fn unwrapped(name: &str, found: Vec<crate::ingest::bins::Found>) -> Vec<Result<Body, Broken>> {
     found
@@ -499,6 +497,9 @@ fn unwrapped(name: &str, found: Vec<crate::ingest::bins::Found>) -> Vec<Result<B
         .collect()
 }
 
+/// Streams NDJSON: one body per non-blank line, named `name:LINE`; a line
+/// that is a request bin's export yields its requests. Memory holds one
+/// line at a time.
 pub fn ndjson<R: BufRead>(
     name: &str,
     reader: R,

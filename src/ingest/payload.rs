@@ -20,8 +20,6 @@ use std::sync::Arc;
 pub struct Payload {
     /// How the user sees it: `path`, `path#/2` for a batch element, `-` for stdin.
     pub source: String,
-    /// The pointer of this body inside `text` (empty, or `/N` for a batch element).
-    pub prefix: String,
     /// The parsed document the body is part of (shared by a batch).
     pub doc: Arc<Doc>,
     /// The body's number in `doc` (0, or an element's for a batch).
@@ -209,7 +207,6 @@ pub fn parse_body(body: Body) -> Vec<Parsed> {
             .map(|(i, element)| {
                 Parsed::Payload(Payload {
                     source: format!("{name}#/{i}"),
-                    prefix: format!("/{i}"),
                     doc: Arc::clone(&doc),
                     node: element.index(),
                     headers: Arc::clone(&headers),
@@ -224,7 +221,6 @@ pub fn parse_body(body: Body) -> Vec<Parsed> {
             .collect(),
         _ => vec![Parsed::Payload(Payload {
             source: name,
-            prefix: String::new(),
             node: 0,
             doc: Arc::clone(&doc),
             headers,
