@@ -126,22 +126,20 @@ pub fn detect_request(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::doc::Doc;
     use serde_json::json;
 
     #[test]
     fn unknown_bodies_are_not_detected() {
         assert_eq!(
             detect(
-                crate::model::doc::Doc::from_value(&json!({"hello": "world"})).root(),
+                Doc::from_value(&json!({"hello": "world"})).root(),
                 Overrides::default()
             ),
             None
         );
         assert_eq!(
-            detect(
-                crate::model::doc::Doc::from_value(&json!(42)).root(),
-                Overrides::default()
-            ),
+            detect(Doc::from_value(&json!(42)).root(), Overrides::default()),
             None
         );
     }
@@ -149,10 +147,7 @@ mod tests {
     #[test]
     fn events_without_schema_keep_provider_and_event() {
         let body = json!({"eventName": "shippingrates.fetch", "mode": "Live", "content": {}});
-        let d = detect(
-            crate::model::doc::Doc::from_value(&body).root(),
-            Overrides::default(),
-        );
+        let d = detect(Doc::from_value(&body).root(), Overrides::default());
         assert_eq!(
             d.as_ref().map(|d| (d.provider.name(), d.event.as_str())),
             Some(("snipcart", "shippingrates.fetch"))
@@ -165,7 +160,7 @@ mod tests {
         let body = json!({"event": "order.created", "merchant": 1, "data": {}});
         let headers = vec![("x-salla-signature".to_string(), "ab".to_string())];
         let d = detect_request(
-            crate::model::doc::Doc::from_value(&body).root(),
+            Doc::from_value(&body).root(),
             Headers(&headers),
             Overrides::default(),
         );
@@ -175,7 +170,7 @@ mod tests {
         }));
         let snipcart = vec![("X-Snipcart-RequestToken".to_string(), "t".to_string())];
         let d = detect_request(
-            crate::model::doc::Doc::from_value(&body).root(),
+            Doc::from_value(&body).root(),
             Headers(&snipcart),
             Overrides::default(),
         );
@@ -193,10 +188,7 @@ mod tests {
             secret: None,
             max_errors: None,
         };
-        let d = detect(
-            crate::model::doc::Doc::from_value(&json!({"hello": "world"})).root(),
-            forced,
-        );
+        let d = detect(Doc::from_value(&json!({"hello": "world"})).root(), forced);
         assert_eq!(
             d.as_ref().map(|d| d.schema.as_deref()),
             Some(Some("salla/order.created"))
@@ -213,7 +205,7 @@ mod tests {
         };
         assert_eq!(
             detect(
-                crate::model::doc::Doc::from_value(&json!({"hello": "world"})).root(),
+                Doc::from_value(&json!({"hello": "world"})).root(),
                 only_provider
             ),
             None

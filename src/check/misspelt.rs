@@ -129,10 +129,11 @@ fn escape(key: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::doc::Doc;
     use serde_json::json;
 
-    fn object(value: &serde_json::Value) -> crate::model::doc::Doc {
-        crate::model::doc::Doc::from_value(value)
+    fn object(value: &serde_json::Value) -> Doc {
+        Doc::from_value(value)
     }
 
     #[test]

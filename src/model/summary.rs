@@ -202,14 +202,13 @@ pub fn full_name(parts: &[Option<String>]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::doc::Doc;
     use serde_json::json;
 
     #[test]
     fn numbers_keep_their_digits() {
-        let doc = crate::model::doc::Doc::parse_str(
-            r#"{"a": 330.10, "b": 0.1, "c": 12345678901234567890.05}"#,
-        );
-        let body = doc.as_ref().ok().map(crate::model::doc::Doc::root);
+        let doc = Doc::parse_str(r#"{"a": 330.10, "b": 0.1, "c": 12345678901234567890.05}"#);
+        let body = doc.as_ref().ok().map(Doc::root);
         assert_eq!(text_at(body, "/a").as_deref(), Some("330.10"));
         assert_eq!(text_at(body, "/b").as_deref(), Some("0.1"));
         assert_eq!(
@@ -232,9 +231,9 @@ mod tests {
             Some("Geeks Snipcart")
         );
         assert_eq!(full_name(&[None]), None);
-        let empty = crate::model::doc::Doc::from_value(&json!(""));
+        let empty = Doc::from_value(&json!(""));
         assert_eq!(text(Some(empty.root())), None);
-        let time = crate::model::doc::Doc::from_value(&json!("2023-01-01T12:00:00.0000000"));
+        let time = Doc::from_value(&json!("2023-01-01T12:00:00.0000000"));
         assert_eq!(
             occurred(Some(time.root()), &[timestamp::Format::Iso8601]).as_deref(),
             Some("2023-01-01T12:00:00")

@@ -413,14 +413,12 @@ fn compare_arrays<'v>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::doc::Doc;
     use serde_json::json;
 
     /// `raw_changes` between two values, each parsed as a document.
     fn raw(old: &Value, new: &Value, rules: Rules<'_>) -> Vec<RawChange> {
-        let (old, new) = (
-            crate::model::doc::Doc::from_value(old),
-            crate::model::doc::Doc::from_value(new),
-        );
+        let (old, new) = (Doc::from_value(old), Doc::from_value(new));
         raw_changes(old.root(), new.root(), rules)
     }
 

@@ -189,6 +189,7 @@ pub(crate) fn summarize(body: Node<'_>) -> OrderSummary {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::doc::Doc;
     use serde_json::json;
 
     #[test]
@@ -196,7 +197,7 @@ mod tests {
         let body = json!({"event_type": "order.shipped", "event_id": "x", "payload": {}});
         assert_eq!(
             Logitrail
-                .recognise(crate::model::doc::Doc::from_value(&body).root())
+                .recognise(Doc::from_value(&body).root())
                 .map(|c| c.event)
                 .as_deref(),
             Some("order.shipped")
@@ -210,14 +211,14 @@ mod tests {
         let shipped = json!({"order": {"id": id}, "shipment": {"id": id}});
         assert_eq!(
             Logitrail
-                .recognise(crate::model::doc::Doc::from_value(&info).root())
+                .recognise(Doc::from_value(&info).root())
                 .map(|c| c.event)
                 .as_deref(),
             Some("order.info.change")
         );
         assert_eq!(
             Logitrail
-                .recognise(crate::model::doc::Doc::from_value(&shipped).root())
+                .recognise(Doc::from_value(&shipped).root())
                 .map(|c| c.event)
                 .as_deref(),
             Some("order.shipped")
@@ -245,7 +246,7 @@ mod tests {
         let bare = json!({"order": {"id": id, "merchants_order": {"id": "KV-1", "time": 1}, "status": "processed"},
                           "shipment": {"id": id, "carrier_tracking_code": "JJFI1"}});
         let envelope = json!({"event_type": "order.shipped", "ts": "2016-01-18T08:17:55+00:00", "payload": bare.clone()});
-        let s = summarize(crate::model::doc::Doc::from_value(&envelope).root());
+        let s = summarize(Doc::from_value(&envelope).root());
         assert_eq!(s.order_number.as_deref(), Some("KV-1"));
         assert_eq!(s.status_category, Some(Category::Shipped));
         assert_eq!(s.occurred_at.as_deref(), Some("2016-01-18T08:17:55+00:00"));
@@ -255,7 +256,7 @@ mod tests {
             "the carrier code is not the customer's tracking number"
         );
         assert_eq!(
-            summarize(crate::model::doc::Doc::from_value(&bare).root()).order_id,
+            summarize(Doc::from_value(&bare).root()).order_id,
             s.order_id
         );
     }
@@ -264,14 +265,12 @@ mod tests {
     fn ignores_orders_without_object_id() {
         assert!(
             Logitrail
-                .recognise(
-                    crate::model::doc::Doc::from_value(&json!({"order": {"id": "123"}})).root()
-                )
+                .recognise(Doc::from_value(&json!({"order": {"id": "123"}})).root())
                 .is_none()
         );
         assert!(
             Logitrail
-                .recognise(crate::model::doc::Doc::from_value(&json!({"order": {"id": 5}})).root())
+                .recognise(Doc::from_value(&json!({"order": {"id": 5}})).root())
                 .is_none()
         );
     }

@@ -260,6 +260,7 @@ fn other_kind(object: Node<'_>) -> Option<Clue> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::doc::Doc;
     use serde_json::json;
 
     fn event(template: Option<&str>) -> Option<String> {
@@ -268,7 +269,7 @@ mod tests {
             body["webhookTemplate"] = json!(t);
         }
         Ongoing
-            .recognise(crate::model::doc::Doc::from_value(&body).root())
+            .recognise(Doc::from_value(&body).root())
             .map(|c| c.event)
     }
 
@@ -320,7 +321,7 @@ mod tests {
     fn tracking_skips_returns() {
         let body = json!({"orderId": 1, "orderStatus": {"number": 450}, "timestamp": "2023-01-01T12:00:00.0000000",
             "tracking": [{"waybill": "R1", "isReturn": true}, {"waybill": "W1", "trackingUrl": "https://t/W1", "isReturn": false}]});
-        let s = summarize(crate::model::doc::Doc::from_value(&body).root());
+        let s = summarize(Doc::from_value(&body).root());
         assert_eq!(s.tracking_number.as_deref(), Some("W1"));
         assert_eq!(s.status.as_deref(), Some("450"));
         assert_eq!(s.occurred_at.as_deref(), Some("2023-01-01T12:00:00"));
@@ -330,7 +331,7 @@ mod tests {
     fn ignores_other_bodies() {
         assert!(
             Ongoing
-                .recognise(crate::model::doc::Doc::from_value(&json!({"orderId": 3})).root())
+                .recognise(Doc::from_value(&json!({"orderId": 3})).root())
                 .is_none()
         );
     }

@@ -538,13 +538,14 @@ fn sign(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::doc::Doc;
     use serde_json::json;
 
     #[test]
     fn recognises_the_envelope() {
         let clue = Salla
             .recognise(
-                crate::model::doc::Doc::from_value(&json!({"event": "order.created", "merchant": 1, "created_at": "x", "data": {}})).root(),
+                Doc::from_value(&json!({"event": "order.created", "merchant": 1, "created_at": "x", "data": {}})).root(),
             )
             .map(|c| c.event);
         assert_eq!(clue.as_deref(), Some("order.created"));
@@ -581,10 +582,7 @@ mod tests {
         let mut body = body;
         body["data"]["order"]["amounts"]["total"]["amount"] =
             serde_json::from_str("108.70").unwrap_or_default();
-        let s = summarize(
-            "order.status.updated",
-            crate::model::doc::Doc::from_value(&body).root(),
-        );
+        let s = summarize("order.status.updated", Doc::from_value(&body).root());
         assert_eq!(
             (s.order_id.as_deref(), s.status.as_deref()),
             (Some("1"), Some("delivering"))
@@ -607,28 +605,21 @@ mod tests {
         assert!(
             Salla
                 .recognise(
-                    crate::model::doc::Doc::from_value(
-                        &json!({"event": "order.created", "merchant": 1})
-                    )
-                    .root()
+                    Doc::from_value(&json!({"event": "order.created", "merchant": 1})).root()
                 )
                 .is_none()
         );
         assert!(
             Salla
                 .recognise(
-                    crate::model::doc::Doc::from_value(
-                        &json!({"event": "order.created", "merchant": 1, "data": []})
-                    )
-                    .root()
+                    Doc::from_value(&json!({"event": "order.created", "merchant": 1, "data": []}))
+                        .root()
                 )
                 .is_none()
         );
         assert!(
             Salla
-                .recognise(
-                    crate::model::doc::Doc::from_value(&json!({"event": "x", "data": {}})).root()
-                )
+                .recognise(Doc::from_value(&json!({"event": "x", "data": {}})).root())
                 .is_none()
         );
     }

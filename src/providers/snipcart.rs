@@ -274,6 +274,7 @@ pub(crate) fn summarize(event: &str, body: Node<'_>) -> OrderSummary {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::doc::Doc;
     use serde_json::json;
 
     #[test]
@@ -281,7 +282,7 @@ mod tests {
         let body = json!({"eventName": "shippingrates.fetch", "mode": "Live", "content": {}});
         assert_eq!(
             Snipcart
-                .recognise(crate::model::doc::Doc::from_value(&body).root())
+                .recognise(Doc::from_value(&body).root())
                 .map(|c| c.event)
                 .as_deref(),
             Some("shippingrates.fetch")
@@ -312,10 +313,7 @@ mod tests {
                           "content": {"token": "t", "status": "Processed", "currency": "cad", "finalGrandTotal": 0}});
         let mut body = body;
         body["content"]["finalGrandTotal"] = serde_json::from_str("330.00").unwrap_or_default();
-        let s = summarize(
-            "order.status.changed",
-            crate::model::doc::Doc::from_value(&body).root(),
-        );
+        let s = summarize("order.status.changed", Doc::from_value(&body).root());
         assert_eq!(
             (s.status.as_deref(), s.previous_status.as_deref()),
             (Some("Shipped"), Some("Processed"))
@@ -326,10 +324,7 @@ mod tests {
         );
         let pay =
             json!({"from": "Authorized", "to": "Paid", "content": {"paymentStatus": "Authorized"}});
-        let s = summarize(
-            "order.paymentStatus.changed",
-            crate::model::doc::Doc::from_value(&pay).root(),
-        );
+        let s = summarize("order.paymentStatus.changed", Doc::from_value(&pay).root());
         assert_eq!(
             (
                 s.payment_status.as_deref(),
@@ -343,10 +338,7 @@ mod tests {
     fn needs_content() {
         assert!(
             Snipcart
-                .recognise(
-                    crate::model::doc::Doc::from_value(&json!({"eventName": "order.completed"}))
-                        .root()
-                )
+                .recognise(Doc::from_value(&json!({"eventName": "order.completed"})).root())
                 .is_none()
         );
     }
